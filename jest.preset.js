@@ -30,7 +30,7 @@ const swc = [
   },
 ];
 
-/** @param {'spec'|'medium-spec'|'e2e-spec'} tier */
+/** @param {string} projectDir @param {'spec'|'medium-spec'|'e2e-spec'} tierName */
 function tier(projectDir, tierName, extra = {}) {
   return {
     rootDir: projectDir,
@@ -40,6 +40,7 @@ function tier(projectDir, tierName, extra = {}) {
     moduleNameMapper: moduleNameMapper(),
     testMatch: [`<rootDir>/**/*.${tierName}.ts`],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+    reporters: ['default', path.join(root, 'libs/testing/src/jest/summary-reporter.js')],
     ...(tierName === 'spec' ? {} : tierName === 'medium-spec' ? mediumDefaults() : {}),
     ...extra,
   };

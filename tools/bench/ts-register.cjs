@@ -8,7 +8,9 @@ const fs = require('node:fs');
 const swc = require('@swc/core');
 
 const root = path.resolve(__dirname, '../..');
-const { compilerOptions } = JSON.parse(fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8'));
+const { compilerOptions } = JSON.parse(
+  fs.readFileSync(path.join(root, 'tsconfig.base.json'), 'utf8'),
+);
 
 // Exact aliases first, then wildcard ones ("@cairn/contracts/*").
 const aliases = Object.entries(compilerOptions.paths).map(([alias, [target]]) => ({
@@ -21,7 +23,9 @@ const originalResolve = Module._resolveFilename;
 Module._resolveFilename = function resolveWithAliases(request, ...rest) {
   for (const alias of aliases) {
     if (alias.wildcard ? request.startsWith(alias.prefix) : request === alias.prefix) {
-      const mapped = alias.wildcard ? alias.target + request.slice(alias.prefix.length) : alias.target;
+      const mapped = alias.wildcard
+        ? alias.target + request.slice(alias.prefix.length)
+        : alias.target;
       return originalResolve.call(this, mapped, ...rest);
     }
   }

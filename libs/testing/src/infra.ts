@@ -35,6 +35,9 @@ export function testInfra(): TestInfra {
  * (MongoDB database names are limited to 63 bytes, Azure container names to 63 characters).
  */
 export function uniqueName(prefix: string): string {
-  const clean = prefix.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 30);
+  const clean = prefix
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 30);
   return `${clean}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
 }

@@ -3,7 +3,7 @@
 import { BlobServiceClient } from '@azure/storage-blob';
 import { Kafka, logLevel } from 'kafkajs';
 import mongoose from 'mongoose';
-import { testInfra, uniqueName } from '@cairn/testing';
+import { testInfra, uniqueName } from '../src';
 
 describe('test infrastructure', () => {
   const infra = testInfra();

@@ -37,7 +37,9 @@ async function main(argv: string[]): Promise<number> {
       const all = await status();
       for (const st of all) {
         const state = st.ready ? 'ready' : st.pid ? 'running, not answering' : 'stopped';
-        console.log(`${st.name.padEnd(9)} ${state.padEnd(24)} port ${st.port}${st.pid ? `  pid ${st.pid}` : ''}`);
+        console.log(
+          `${st.name.padEnd(9)} ${state.padEnd(24)} port ${st.port}${st.pid ? `  pid ${st.pid}` : ''}`,
+        );
       }
       return all.every((st) => st.ready) ? 0 : 3;
     }
@@ -45,7 +47,11 @@ async function main(argv: string[]): Promise<number> {
       for (const st of await status()) {
         if (arg && st.name !== arg) continue;
         console.log(`==> ${st.log} <==`);
-        console.log(existsSync(st.log) ? readFileSync(st.log, 'utf8').split('\n').slice(-40).join('\n') : '(no log yet)');
+        console.log(
+          existsSync(st.log)
+            ? readFileSync(st.log, 'utf8').split('\n').slice(-40).join('\n')
+            : '(no log yet)',
+        );
       }
       return 0;
     }

@@ -2,7 +2,15 @@
 // Used by `npm run infra -- up|down|status|logs` (cli.ts) and by the Jest global setup.
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isAlive, logFile, portOpen, runningPid, sleep, stopProcess, waitFor } from './processes.ts';
+import {
+  isAlive,
+  logFile,
+  portOpen,
+  runningPid,
+  sleep,
+  stopProcess,
+  waitFor,
+} from './processes.ts';
 import { azurite } from './servers/azurite.ts';
 import { ferretdb } from './servers/ferretdb.ts';
 import { kafka } from './servers/kafka.ts';
@@ -43,7 +51,8 @@ async function withLock<T>(s: InfraSettings, fn: () => Promise<T>): Promise<T> {
         rmSync(lock, { force: true });
         continue;
       }
-      if (Date.now() > deadline) throw new Error(`another infra command (pid ${owner}) holds ${lock}`);
+      if (Date.now() > deadline)
+        throw new Error(`another infra command (pid ${owner}) holds ${lock}`);
       await sleep(300);
     }
   }
@@ -84,7 +93,9 @@ async function ensureServer(s: InfraSettings, server: LocalServer, say: (line: s
     pid: newPid,
     log: logFile(s, server.name),
   });
-  say(`${server.name}: started (pid ${newPid}, port ${server.port(s)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+  say(
+    `${server.name}: started (pid ${newPid}, port ${server.port(s)}) in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+  );
 }
 
 /** Start whatever is not running; reuse what is. Returns where the servers are. */

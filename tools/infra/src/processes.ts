@@ -2,7 +2,15 @@
 // its own process group with its pid in <stateDir>/run/<name>.pid and its output in
 // <stateDir>/logs/<name>.log, so `up` from any shell (or a Jest global setup) finds what runs.
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { InfraSettings } from './settings.ts';
@@ -62,7 +70,9 @@ export async function waitFor(
     }
     await sleep(250);
   }
-  throw new Error(`${what} was not ready after ${opts.timeoutMs / 1000}s${opts.log ? `; see ${opts.log}` : ''}`);
+  throw new Error(
+    `${what} was not ready after ${opts.timeoutMs / 1000}s${opts.log ? `; see ${opts.log}` : ''}`,
+  );
 }
 
 export function startDetached(
@@ -89,7 +99,11 @@ export function startDetached(
 }
 
 /** SIGTERM the process group, wait, then SIGKILL what is left. */
-export async function stopProcess(s: InfraSettings, name: string, graceMs = 20_000): Promise<boolean> {
+export async function stopProcess(
+  s: InfraSettings,
+  name: string,
+  graceMs = 20_000,
+): Promise<boolean> {
   const pid = runningPid(s, name);
   if (pid === undefined) return false;
   const signal = (sig: NodeJS.Signals) => {
@@ -113,10 +127,16 @@ export async function stopProcess(s: InfraSettings, name: string, graceMs = 20_0
 
 /** Which of the given commands are missing from PATH. */
 export function missingCommands(commands: string[]): string[] {
-  return commands.filter((c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status !== 0);
+  return commands.filter(
+    (c) => spawnSync('sh', ['-c', `command -v ${c}`], { stdio: 'ignore' }).status !== 0,
+  );
 }
 
-export function run(command: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): void {
+export function run(
+  command: string,
+  args: string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+): void {
   const result = spawnSync(command, args, {
     cwd: opts.cwd,
     env: { ...process.env, ...opts.env },
@@ -124,7 +144,13 @@ export function run(command: string, args: string[], opts: { cwd?: string; env?:
     encoding: 'utf8',
   });
   if (result.status !== 0) {
-    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trim().split('\n').slice(-30).join('\n');
-    throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${output}`);
+    const output = `${result.stdout ?? ''}${result.stderr ?? ''}`
+      .trim()
+      .split('\n')
+      .slice(-30)
+      .join('\n');
+    throw new Error(
+      `${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal}):\n${output}`,
+    );
   }
 }

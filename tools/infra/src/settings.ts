@@ -25,7 +25,8 @@ export function findRepoRoot(from = process.cwd()): string {
   for (;;) {
     if (existsSync(join(dir, 'nx.json'))) return dir;
     const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no nx.json above ${from}: run this inside the Cairn repository`);
+    if (parent === dir)
+      throw new Error(`no nx.json above ${from}: run this inside the Cairn repository`);
     dir = parent;
   }
 }

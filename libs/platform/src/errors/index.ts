@@ -1,1 +1,3 @@
-export {};
+export * from './error-kind';
+export * from './domain-error';
+export * from './grpc-status';

@@ -3,7 +3,6 @@
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { portOpen, startDetached } from '../processes.ts';
-import type { InfraSettings } from '../settings.ts';
 import type { LocalServer } from './server.ts';
 
 export const azurite: LocalServer = {

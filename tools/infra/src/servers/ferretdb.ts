@@ -7,7 +7,8 @@ import { missingCommands, portOpen, run, startDetached } from '../processes.ts';
 import type { InfraSettings } from '../settings.ts';
 import { MissingToolError, type LocalServer } from './server.ts';
 
-const binary = (s: InfraSettings) => join(s.cacheDir, `ferretdb-${s.ferretdbVersion}`, 'ferretdb-launcher');
+const binary = (s: InfraSettings) =>
+  join(s.cacheDir, `ferretdb-${s.ferretdbVersion}`, 'ferretdb-launcher');
 
 export const ferretdb: LocalServer = {
   name: 'ferretdb',

@@ -17,8 +17,16 @@ function requireJava(withMaven: boolean): void {
   throw new MissingToolError(
     missing.map((command) =>
       command === 'java'
-        ? { command, why: 'to run Kafka (Java 17 or later)', install: 'apt-get install openjdk-17-jre-headless' }
-        : { command, why: "to fetch Kafka's jars from Maven Central", install: 'apt-get install maven' },
+        ? {
+            command,
+            why: 'to run Kafka (Java 17 or later)',
+            install: 'apt-get install openjdk-17-jre-headless',
+          }
+        : {
+            command,
+            why: "to fetch Kafka's jars from Maven Central",
+            install: 'apt-get install maven',
+          },
     ),
   );
 }
@@ -92,7 +100,16 @@ export const kafka: LocalServer = {
       mkdirSync(dataDir(s), { recursive: true });
       // A KRaft cluster id is 16 random bytes, URL-safe base64 without padding.
       const clusterId = randomBytes(16).toString('base64url');
-      run('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', props]);
+      run('java', [
+        '-cp',
+        classpath,
+        'kafka.tools.StorageTool',
+        'format',
+        '-t',
+        clusterId,
+        '-c',
+        props,
+      ]);
     }
     return startDetached(s, 'kafka', 'java', [
       '-Xms256m',

@@ -13,7 +13,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cairn/devtest/v1/devtest.proto.
  */
 export const file_cairn_devtest_v1_devtest: GenFile = /*@__PURE__*/
-  fileDesc("Ch5jYWlybi9kZXZ0ZXN0L3YxL2RldnRlc3QucHJvdG8SEGNhaXJuLmRldnRlc3QudjEiHgoLRWNob1JlcXVlc3QSDwoHbWVzc2FnZRgBIAEoCSJBCgxFY2hvUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIOCgZjYWxsZXIYAiABKAkSEAoIdHJhY2VfaWQYAyABKAkiHwoOQ29sbGVjdFJlcXVlc3QSDQoFY2h1bmsYASABKAwiNgoPQ29sbGVjdFJlc3BvbnNlEhMKC3RvdGFsX2J5dGVzGAEgASgDEg4KBmNodW5rcxgCIAEoBSIbCgtGYWlsUmVxdWVzdBIMCgRjb2RlGAEgASgJIg4KDEZhaWxSZXNwb25zZTLtAQoLRWNob1NlcnZpY2USRQoERWNobxIdLmNhaXJuLmRldnRlc3QudjEuRWNob1JlcXVlc3QaHi5jYWlybi5kZXZ0ZXN0LnYxLkVjaG9SZXNwb25zZRJQCgdDb2xsZWN0EiAuY2Fpcm4uZGV2dGVzdC52MS5Db2xsZWN0UmVxdWVzdBohLmNhaXJuLmRldnRlc3QudjEuQ29sbGVjdFJlc3BvbnNlKAESRQoERmFpbBIdLmNhaXJuLmRldnRlc3QudjEuRmFpbFJlcXVlc3QaHi5jYWlybi5kZXZ0ZXN0LnYxLkZhaWxSZXNwb25zZWIGcHJvdG8z");
+  fileDesc("Ch5jYWlybi9kZXZ0ZXN0L3YxL2RldnRlc3QucHJvdG8SEGNhaXJuLmRldnRlc3QudjEiHgoLRWNob1JlcXVlc3QSDwoHbWVzc2FnZRgBIAEoCSJBCgxFY2hvUmVzcG9uc2USDwoHbWVzc2FnZRgBIAEoCRIOCgZjYWxsZXIYAiABKAkSEAoIdHJhY2VfaWQYAyABKAkiHwoOQ29sbGVjdFJlcXVlc3QSDQoFY2h1bmsYASABKAwiNgoPQ29sbGVjdFJlc3BvbnNlEhMKC3RvdGFsX2J5dGVzGAEgASgDEg4KBmNodW5rcxgCIAEoBSIbCgtGYWlsUmVxdWVzdBIMCgRjb2RlGAEgASgJIg4KDEZhaWxSZXNwb25zZTLyAQoLRWNob1NlcnZpY2USSgoERWNobxIdLmNhaXJuLmRldnRlc3QudjEuRWNob1JlcXVlc3QaHi5jYWlybi5kZXZ0ZXN0LnYxLkVjaG9SZXNwb25zZSIDkAIBElAKB0NvbGxlY3QSIC5jYWlybi5kZXZ0ZXN0LnYxLkNvbGxlY3RSZXF1ZXN0GiEuY2Fpcm4uZGV2dGVzdC52MS5Db2xsZWN0UmVzcG9uc2UoARJFCgRGYWlsEh0uY2Fpcm4uZGV2dGVzdC52MS5GYWlsUmVxdWVzdBoeLmNhaXJuLmRldnRlc3QudjEuRmFpbFJlc3BvbnNlYgZwcm90bzM");
 
 /**
  * @generated from message cairn.devtest.v1.EchoRequest
@@ -133,7 +133,8 @@ export const FailResponseSchema: GenMessage<FailResponse> = /*@__PURE__*/
  */
 export const EchoService: GenService<{
   /**
-   * Unary: returns the message, and the caller identity the bridge resolved.
+   * Unary: returns the message, and the caller identity the bridge resolved. Declared free of
+   * side effects so the client factory may retry it (the retry test relies on this).
    *
    * @generated from rpc cairn.devtest.v1.EchoService.Echo
    */
