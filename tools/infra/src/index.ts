@@ -17,7 +17,13 @@ import { kafka } from './servers/kafka.ts';
 import type { LocalServer } from './servers/server.ts';
 import { endpoints, infraSettings, type Endpoints, type InfraSettings } from './settings.ts';
 
-export { endpoints, infraSettings, type Endpoints, type InfraSettings } from './settings.ts';
+export {
+  endpoints,
+  findRepoRoot,
+  infraSettings,
+  type Endpoints,
+  type InfraSettings,
+} from './settings.ts';
 export { MissingToolError } from './servers/server.ts';
 
 export const SERVERS: readonly LocalServer[] = [ferretdb, azurite, kafka];
