@@ -8,7 +8,9 @@ import { findRepoRoot, up } from '@cairn/infra';
 
 const root = findRepoRoot();
 const e = await up({ say: (line) => console.log(`[infra] ${line}`) });
-console.log(`[infra] kafka ${e.kafkaBrokers.join(',')} · mongodb ${e.mongoUrl} · azurite ${e.azuriteBlobUrl}`);
+console.log(
+  `[infra] kafka ${e.kafkaBrokers.join(',')} · mongodb ${e.mongoUrl} · azurite ${e.azuriteBlobUrl}`,
+);
 
 const servicesDir = join(root, 'services');
 const services = existsSync(servicesDir)
@@ -19,7 +21,9 @@ const services = existsSync(servicesDir)
   : [];
 
 if (services.length === 0) {
-  console.log('No services are built yet: the infrastructure is running. Stop it with `npm run infra -- down`.');
+  console.log(
+    'No services are built yet: the infrastructure is running. Stop it with `npm run infra -- down`.',
+  );
   process.exit(0);
 }
 

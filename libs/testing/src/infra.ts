@@ -21,10 +21,14 @@ function required(name: string): string {
 }
 
 export function testInfra(): TestInfra {
-  const mongoBase = required('CAIRN_TEST_MONGO_URL').replace(/\/$/, '');
+  const mongoBase = required('CAIRN_TEST_MONGO_URL');
   return {
     kafkaBrokers: required('CAIRN_TEST_KAFKA_BROKERS').split(','),
-    mongoUrl: (database: string) => `${mongoBase}/${database}`,
+    mongoUrl: (database: string) => {
+      const url = new URL(mongoBase);
+      url.pathname = `/${database}`;
+      return url.toString();
+    },
     azuriteConnectionString: required('CAIRN_TEST_AZURITE_CONNECTION_STRING'),
   };
 }
