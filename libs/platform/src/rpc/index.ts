@@ -1,1 +1,12 @@
-export {};
+export * from './caller';
+export * from './caller.interceptor';
+export * from './error-mapping.interceptor';
+export * from './health-registry';
+export * from './health.rpc';
+export * from './retry-policy';
+export * from './rpc-server';
+export * from './rpc-service.decorator';
+export * from './rpc.module';
+export * from './service-client';
+export * from './trace-context';
+export * from './tracing.interceptor';

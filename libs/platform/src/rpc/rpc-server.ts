@@ -14,6 +14,7 @@ import {
 import { connectNodeAdapter } from '@connectrpc/connect-node';
 import { Health } from '@cairn/contracts/grpc/health/v1/health_pb';
 import type { Logger } from '../logging';
+import { createAbortableInputInterceptor } from './abortable-input.interceptor';
 import { anonymousCallerResolver, type CallerResolver } from './caller';
 import { createCallerInterceptor } from './caller.interceptor';
 import { createErrorMappingInterceptor } from './error-mapping.interceptor';
@@ -81,6 +82,7 @@ export class RpcServer {
       createTracingInterceptor(options.tracing),
       createErrorMappingInterceptor(options.logger),
       createCallerInterceptor(options.callerResolver ?? anonymousCallerResolver),
+      createAbortableInputInterceptor(),
       ...(options.interceptors ?? []),
     ];
     const handler = connectNodeAdapter({
@@ -128,7 +130,8 @@ export class RpcServer {
     if (!bound) {
       throw new Error('RPC server is not listening');
     }
-    const host = bound.address === '0.0.0.0' || bound.address === '::' ? '127.0.0.1' : bound.address;
+    const host =
+      bound.address === '0.0.0.0' || bound.address === '::' ? '127.0.0.1' : bound.address;
     const urlHost = host.includes(':') ? `[${host}]` : host;
     return { host, port: bound.port, url: `http://${urlHost}:${bound.port}` };
   }

@@ -30,10 +30,14 @@ const SERVER_FAULTS: ReadonlySet<Code> = new Set([
 ]);
 
 function endSpan(span: Span, error?: unknown): void {
-  const code = error === undefined ? 0 : ConnectError.from(error).code;
-  span.setAttribute('rpc.grpc.status_code', code);
-  if (SERVER_FAULTS.has(code)) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: Code[code] });
+  if (error === undefined) {
+    span.setAttribute('rpc.grpc.status_code', 0);
+  } else {
+    const code = ConnectError.from(error).code;
+    span.setAttribute('rpc.grpc.status_code', code);
+    if (SERVER_FAULTS.has(code)) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: Code[code] });
+    }
   }
   span.end();
 }
