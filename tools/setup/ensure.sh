@@ -22,8 +22,11 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-# npm ci when node_modules is missing or older than the lock file.
+# Install when node_modules is missing or older than the lock file. `npm install`, not `npm ci`:
+# with the registry this project is built against, npm 11 leaves other platforms' optional
+# binaries (@swc/core-darwin-*, @bufbuild/buf-win32-*) out of the lock file and `npm ci` then
+# refuses it as out of sync; `npm install` follows the lock file for everything it holds.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  echo "setup: npm ci" >&2
-  npm ci --no-audit --no-fund
+  echo "setup: npm install" >&2
+  npm install --no-audit --no-fund
 fi

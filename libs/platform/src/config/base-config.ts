@@ -36,7 +36,11 @@ export const baseConfigSchema = z
       if (sasl !== undefined) {
         for (const name of credentials) {
           if (config[name] === undefined) {
-            ctx.addIssue({ code: 'custom', path: [name], message: `required when KAFKA_SASL_MECHANISM is set` });
+            ctx.addIssue({
+              code: 'custom',
+              path: [name],
+              message: `required when KAFKA_SASL_MECHANISM is set`,
+            });
           }
         }
       } else if (credentials.some((name) => config[name] !== undefined)) {
@@ -62,7 +66,11 @@ export interface KafkaConnection {
 }
 
 export function kafkaConnection(service: string, config: BaseConfig): KafkaConnection {
-  const { KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: username, KAFKA_SASL_PASSWORD: password } = config;
+  const {
+    KAFKA_SASL_MECHANISM: mechanism,
+    KAFKA_SASL_USERNAME: username,
+    KAFKA_SASL_PASSWORD: password,
+  } = config;
   return {
     clientId: service,
     brokers: config.KAFKA_BROKERS,

@@ -25,7 +25,9 @@ function envValue<T>(
       if (value === undefined) {
         ctx.issues.push({
           code: 'custom',
-          message: echo ? `expected ${expected}, got ${JSON.stringify(raw)}` : `expected ${expected}`,
+          message: echo
+            ? `expected ${expected}, got ${JSON.stringify(raw)}`
+            : `expected ${expected}`,
           input: raw,
         });
         return z.NEVER;
@@ -41,7 +43,8 @@ function parseInteger(raw: string, min: number, max: number): number | undefined
   return Number.isSafeInteger(value) && value >= min && value <= max ? value : undefined;
 }
 
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
+const HOST =
+  /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])$/;
 
 function parseHostPort(entry: string): string | undefined {
   const colon = entry.lastIndexOf(':');
@@ -63,11 +66,13 @@ export const envVar = {
   /** An absolute URL with one of `protocols` (default http, https). Not echoed: may hold credentials. */
   url: ({ protocols = ['http', 'https'] }: { protocols?: string[] } = {}) =>
     envValue(
-      `a ${protocols.join(' or ')} URL such as ${protocols[0]}://host:port/path`,
+      `an ${protocols.join(' or ')} URL such as ${protocols[0]}://host:port/path`,
       (raw) => {
         try {
           const url = new URL(raw.trim());
-          return protocols.includes(url.protocol.slice(0, -1)) && url.host !== '' ? url.href : undefined;
+          return protocols.includes(url.protocol.slice(0, -1)) && url.host !== ''
+            ? url.href
+            : undefined;
         } catch {
           return undefined;
         }
@@ -80,7 +85,9 @@ export const envVar = {
     envValue('comma-separated host:port, e.g. "kafka-0:9092,kafka-1:9092"', (raw) => {
       const entries = raw.split(',').map((entry) => entry.trim());
       const brokers = entries.map(parseHostPort);
-      return brokers.every((broker): broker is string => broker !== undefined) ? brokers : undefined;
+      return brokers.every((broker): broker is string => broker !== undefined)
+        ? brokers
+        : undefined;
     }),
 
   /** A MongoDB connection string. Not echoed: it usually carries a password. */
@@ -99,17 +106,24 @@ export const envVar = {
 
   /** A boolean flag: exactly "true" or "false", so a typo ("ture", "1", "yes") is caught, not read as false. */
   flag: () =>
-    envValue('"true" or "false"', (raw) => (raw === 'true' ? true : raw === 'false' ? false : undefined)),
+    envValue('"true" or "false"', (raw) =>
+      raw === 'true' ? true : raw === 'false' ? false : undefined,
+    ),
 
   /** A duration with a unit (500ms, 30s, 5m, 1h), as milliseconds. A bare number is refused: its unit is a guess. */
   duration: () =>
     envValue('a duration such as 500ms, 30s, 5m or 1h', (raw) => {
       const match = /^(\d+)(ms|s|m|h)$/.exec(raw.trim());
-      return match ? Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS] : undefined;
+      return match
+        ? Number(match[1]) * DURATION_UNITS_MS[match[2] as keyof typeof DURATION_UNITS_MS]
+        : undefined;
     }),
 
   /** A non-empty secret (password, key, connection string). Its value never appears in a problem. */
-  secret: () => envValue('a non-empty secret (value not shown)', (raw) => (raw === '' ? undefined : raw), { echo: false }),
+  secret: () =>
+    envValue('a non-empty secret (value not shown)', (raw) => (raw === '' ? undefined : raw), {
+      echo: false,
+    }),
 
   /** A non-empty string. */
   text: () => envValue('a non-empty string', (raw) => (raw.trim() === '' ? undefined : raw.trim())),

@@ -31,11 +31,16 @@ export function loadConfig<S extends z.ZodObject>(
   if (!result.success) {
     for (const issue of result.error.issues) {
       const variable = issue.path.length > 0 ? issue.path.map(String).join('.') : '(config)';
-      const missing = issue.code === 'invalid_type' && issue.path.length === 1 && !(variable in input);
+      const missing =
+        issue.code === 'invalid_type' && issue.path.length === 1 && !(variable in input);
       problems.push({ variable, problem: missing ? required(schema, variable) : issue.message });
     }
   }
-  if (options.service !== undefined && input.SERVICE !== undefined && input.SERVICE !== options.service) {
+  if (
+    options.service !== undefined &&
+    input.SERVICE !== undefined &&
+    input.SERVICE !== options.service
+  ) {
     problems.push({
       variable: 'SERVICE',
       problem: `this is the "${options.service}" service, got ${JSON.stringify(input.SERVICE)}`,

@@ -1,1 +1,2 @@
-export {};
+export * from './health-checks';
+export * from './health-server';

@@ -1,1 +1,4 @@
-export {};
+export * from './close-http-server';
+export * from './error-summary';
+export * from './run-service';
+export * from './shutdown-hooks';
