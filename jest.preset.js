@@ -40,6 +40,8 @@ function tier(projectDir, tierName, extra = {}) {
     moduleNameMapper: moduleNameMapper(),
     testMatch: [`<rootDir>/**/*.${tierName}.ts`],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+    // ESM-only packages (jose) are compiled to CommonJS by the same swc transform as our sources.
+    transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
     reporters: ['default', path.join(root, 'libs/testing/src/jest/summary-reporter.js')],
     ...(tierName === 'spec' ? {} : tierName === 'medium-spec' ? mediumDefaults() : {}),
     ...extra,
