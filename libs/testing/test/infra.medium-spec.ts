@@ -26,6 +26,26 @@ describe('test infrastructure', () => {
     }
   });
 
+  it('applies concurrent updates of one document atomically (none lost)', async () => {
+    // FerretDB alone loses some of these (read-modify-write without a transaction); the
+    // launcher's serialising proxy is what makes the outbox's single-document writes safe.
+    const conn = await mongoose.createConnection(infra.mongoUrl(uniqueName('atomic'))).asPromise();
+    try {
+      const col = conn.collection<{ _id: number; n: number; events: number[] }>('aggregates');
+      await col.insertOne({ _id: 1, n: 0, events: [] });
+      await Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          col.updateOne({ _id: 1 }, { $inc: { n: 1 }, $push: { events: i } }),
+        ),
+      );
+      const doc = await col.findOne({ _id: 1 });
+      expect(doc?.n).toBe(40);
+      expect(doc?.events).toHaveLength(40);
+    } finally {
+      await conn.close();
+    }
+  });
+
   it('reaches a real Kafka broker that refuses to auto-create topics', async () => {
     const kafka = new Kafka({ brokers: infra.kafkaBrokers, logLevel: logLevel.NOTHING });
     const admin = kafka.admin();

@@ -1,14 +1,27 @@
 // FerretDB (the MongoDB wire protocol over SQLite), built once with Go from the module proxy
-// through our launcher in tools/infra/ferretdb (see its main.go for why a launcher).
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+// through our launcher in tools/infra/ferretdb (see its main.go for why a launcher, and
+// serialize.go for how it restores single-document atomicity).
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { MongoClient } from 'mongodb';
 import { missingCommands, portOpen, run, startDetached } from '../processes.ts';
 import type { InfraSettings } from '../settings.ts';
 import { MissingToolError, type LocalServer } from './server.ts';
 
-const binary = (s: InfraSettings) =>
-  join(s.cacheDir, `ferretdb-${s.ferretdbVersion}`, 'ferretdb-launcher');
+const launcherDir = (s: InfraSettings) => join(s.repoRoot, 'tools/infra/ferretdb');
+
+/** The build is cached per FerretDB version and launcher source, so a launcher change rebuilds. */
+function binary(s: InfraSettings): string {
+  const hash = createHash('sha256');
+  for (const file of readdirSync(launcherDir(s)).sort()) {
+    if (/\.(go|mod|sum)$/.test(file)) {
+      hash.update(file).update(readFileSync(join(launcherDir(s), file)));
+    }
+  }
+  const tag = hash.digest('hex').slice(0, 12);
+  return join(s.cacheDir, `ferretdb-${s.ferretdbVersion}-${tag}`, 'ferretdb-launcher');
+}
 
 export const ferretdb: LocalServer = {
   name: 'ferretdb',
@@ -30,7 +43,7 @@ export const ferretdb: LocalServer = {
     mkdirSync(join(binary(s), '..'), { recursive: true });
     const staging = `${binary(s)}.partial-${process.pid}`;
     run('go', ['build', '-trimpath', '-o', staging, '.'], {
-      cwd: join(s.repoRoot, 'tools/infra/ferretdb'),
+      cwd: launcherDir(s),
       env: { CGO_ENABLED: '0' },
     });
     renameSync(staging, binary(s));
