@@ -26,6 +26,15 @@ export {
 } from './settings.ts';
 export { MissingToolError } from './servers/server.ts';
 
+/**
+ * The same servers as containers, for machines with a Docker engine (CAIRN_INFRA=containers).
+ * Loaded on demand so Testcontainers is not required otherwise.
+ */
+export async function startContainers(): Promise<Endpoints> {
+  const { startContainers: start } = await import('./containers.ts');
+  return start();
+}
+
 export const SERVERS: readonly LocalServer[] = [ferretdb, azurite, kafka];
 
 export interface ServerStatus {

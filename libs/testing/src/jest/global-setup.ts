@@ -4,13 +4,10 @@
 // containers, so nothing is torn down and a re-run needs no cleanup.
 // With CAIRN_INFRA=containers (a machine with a Docker engine) the servers are containers
 // started by Testcontainers instead; see tools/infra/src/containers.ts.
-import { up, type Endpoints } from '@cairn/infra';
+import { startContainers, up, type Endpoints } from '@cairn/infra';
 
 async function start(): Promise<Endpoints> {
-  if (process.env.CAIRN_INFRA === 'containers') {
-    const { startContainers } = await import('@cairn/infra/containers');
-    return startContainers();
-  }
+  if (process.env.CAIRN_INFRA === 'containers') return startContainers();
   return up({ say: (line) => process.stderr.write(`[infra] ${line}\n`) });
 }
 
