@@ -15,3 +15,12 @@ export {
   type Frontier,
 } from './frontier';
 export { MemoryNodeStore } from './memory-node-store';
+export {
+  TREE_HEAD_DOMAIN,
+  TREE_HEAD_SIGNED_LENGTH,
+  signTreeHead,
+  treeHeadKeyId,
+  treeHeadSignedBytes,
+  verifyTreeHeadSignature,
+  type TreeHead,
+} from './signed-tree-head';

@@ -1,0 +1,4 @@
+export * from './apply-once';
+export * from './dead-letter';
+export * from './event-consumer';
+export * from './processed-events';

@@ -1,0 +1,3 @@
+export * from './outbox';
+export * from './outbox.schema';
+export * from './relay';

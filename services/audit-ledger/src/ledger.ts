@@ -1,0 +1,146 @@
+// The composition root: builds the ledger's parts from configuration, starts them in order and
+// registers how each stops. Used by main.ts and, in process, by medium tests (which pass a caller
+// resolver standing in for identity's JWTs, or a hook that stops an append half-way).
+import { NestFactory } from '@nestjs/core';
+import {
+  kafkaConnection,
+  RpcBridge,
+  type CallerResolver,
+  type RpcAddress,
+  type ServiceContext,
+} from '@cairn/platform';
+import { SERVICE_NAME, type LedgerConfig } from './config/ledger-config';
+import { KeyWrapper } from './domain/payload-crypto';
+import { Pseudonymiser } from './domain/pseudonym';
+import { DeadLetterPublisher } from './events/dead-letter.publisher';
+import { KafkaClients } from './events/kafka-clients';
+import { LedgerConsumer } from './events/ledger.consumer';
+import { TreeHeadBlobStore } from './heads/tree-head.blob-store';
+import { TreeHeadEventPublisher } from './heads/tree-head.event-publisher';
+import { AppModule } from './app.module';
+import { LedgerDatabase } from './repositories/ledger-database';
+import { PayloadRepository } from './repositories/payload.repository';
+import { SubjectKeyRepository } from './repositories/subject-key.repository';
+import { TreeHeadRepository } from './repositories/tree-head.repository';
+import { TreeRepository, type AppendStepHook } from './repositories/tree.repository';
+import { EraseSubjectUseCase } from './usecases/erase-subject/erase-subject.usecase';
+import { ExportEntriesUseCase } from './usecases/export-entries/export-entries.usecase';
+import { IngestRecordsUseCase } from './usecases/ingest-records/ingest-records.usecase';
+import { QueryEntriesUseCase } from './usecases/query-entries/query-entries.usecase';
+import { ReadLedgerUseCase } from './usecases/read-ledger/read-ledger.usecase';
+import { TreeHeadSigner } from './usecases/sign-tree-head/tree-head-signer';
+
+export interface LedgerOptions {
+  readonly callerResolver?: CallerResolver;
+  /** Bind address for gRPC; all interfaces by default. */
+  readonly host?: string;
+  /** Fault injection for tests: called between the writes of every append. */
+  readonly onAppendStep?: AppendStepHook;
+}
+
+export interface Ledger {
+  readonly rpc: RpcAddress;
+  readonly db: LedgerDatabase;
+  readonly tree: TreeRepository;
+  readonly heads: TreeHeadRepository;
+  readonly signer: TreeHeadSigner;
+  readonly consumer: LedgerConsumer;
+  readonly erase: EraseSubjectUseCase;
+  readonly blobs: TreeHeadBlobStore;
+}
+
+type Context = Pick<ServiceContext<LedgerConfig>, 'logger' | 'health' | 'onShutdown'>;
+
+export async function startLedger(
+  config: LedgerConfig,
+  { logger, health, onShutdown }: Context,
+  options: LedgerOptions = {},
+): Promise<Ledger> {
+  const db = await LedgerDatabase.connect(config.MONGODB_URI);
+  onShutdown('resources', 'mongodb', () => db.close());
+  health.add('mongodb', () => db.ping());
+
+  const kafka = new KafkaClients(kafkaConnection(SERVICE_NAME, config), logger);
+  onShutdown('resources', 'kafka', () => kafka.close());
+  await kafka.connect();
+  health.add('kafka', () => kafka.admin.describeCluster());
+
+  const blobs = new TreeHeadBlobStore(
+    config.LEDGER_BLOB_CONNECTION_STRING,
+    config.LEDGER_BLOB_CONTAINER,
+    config.LEDGER_BLOB_IMMUTABILITY_DAYS,
+  );
+  await blobs.ensureContainer();
+  health.add('blob', () => blobs.ping());
+
+  const tree = new TreeRepository(db, logger, options.onAppendStep);
+  const heads = new TreeHeadRepository(db);
+  const keys = new SubjectKeyRepository(db);
+  const payloads = new PayloadRepository(db);
+  const pseudonymiser = new Pseudonymiser(config.LEDGER_PSEUDONYM_KEY);
+  const keyWrapper = new KeyWrapper(config.LEDGER_KEK);
+
+  // A crash may have left an append half done: finish it before anything reads or signs.
+  await tree.reconcile();
+
+  const headEvents = new TreeHeadEventPublisher(kafka, config.LEDGER_EVENTS_TOPIC);
+  await headEvents.provision();
+  const signer = new TreeHeadSigner(
+    tree,
+    heads,
+    headEvents,
+    blobs,
+    config.LEDGER_SIGNING_KEY,
+    { everyLeaves: config.LEDGER_HEAD_EVERY_LEAVES, intervalMs: config.LEDGER_HEAD_INTERVAL },
+    logger,
+  );
+  await signer.start();
+  onShutdown('consumers', 'tree-head-signer', () => signer.stop());
+
+  const reads = new ReadLedgerUseCase(tree, heads, keys, payloads, keyWrapper);
+  const queries = new QueryEntriesUseCase(tree, pseudonymiser);
+  const exports = new ExportEntriesUseCase(tree, reads, queries);
+  const app = await NestFactory.createApplicationContext(
+    AppModule.forRoot({
+      reads,
+      queries,
+      exports,
+      port: config.GRPC_PORT,
+      host: options.host,
+      drainTimeoutMs: config.DRAIN_TIMEOUT,
+      logger,
+      callerResolver: options.callerResolver,
+    }),
+    { logger: false },
+  );
+  onShutdown('servers', 'rpc', () => app.close());
+
+  const consumer = new LedgerConsumer(
+    kafka,
+    new IngestRecordsUseCase(tree, keys, payloads, pseudonymiser, keyWrapper),
+    new DeadLetterPublisher(kafka, config.LEDGER_CONSUMER_GROUP),
+    {
+      groupId: config.LEDGER_CONSUMER_GROUP,
+      topicPattern: config.LEDGER_TOPIC_PATTERN,
+      excludeTopics: config.LEDGER_EXCLUDE_TOPICS,
+      refreshMs: config.LEDGER_TOPIC_REFRESH,
+      sessionTimeoutMs: config.LEDGER_CONSUMER_SESSION_TIMEOUT,
+      maxBatch: config.LEDGER_MAX_BATCH,
+      onAppended: (size) => signer.noteTreeSize(size),
+    },
+    logger,
+  );
+  onShutdown('consumers', 'ledger-consumer', () => consumer.stop());
+  await consumer.start();
+
+  return {
+    rpc: app.get(RpcBridge).address(),
+    db,
+    tree,
+    heads,
+    signer,
+    consumer,
+    erase: new EraseSubjectUseCase(tree, keys, payloads, pseudonymiser),
+    blobs,
+  };
+}

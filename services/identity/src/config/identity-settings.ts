@@ -1,0 +1,69 @@
+// The values use cases need from configuration, as one injectable object (Nest injects it by
+// class). Built once from the validated config; tests build it with `identitySettings({...})`.
+import type { IdentityConfig } from './identity-config';
+
+export class IdentitySettings {
+  readonly issuer: string;
+  readonly accessTokenTtlMs: number;
+  readonly sessionMaxAgeMs: number;
+  readonly sessionIdleTimeoutMs: number;
+  readonly signInMaxFailures: number;
+  readonly signInLockoutMs: number;
+  readonly verificationCodeTtlMs: number;
+  readonly enrolmentTicketTtlMs: number;
+  readonly bootstrapSecret: string | undefined;
+  readonly devMailboxEnabled: boolean;
+  readonly inactivityArchiveAfterMs: number;
+  readonly inactivityWarningBeforeMs: number;
+
+  constructor(values: Omit<IdentitySettings, never>) {
+    this.issuer = values.issuer;
+    this.accessTokenTtlMs = values.accessTokenTtlMs;
+    this.sessionMaxAgeMs = values.sessionMaxAgeMs;
+    this.sessionIdleTimeoutMs = values.sessionIdleTimeoutMs;
+    this.signInMaxFailures = values.signInMaxFailures;
+    this.signInLockoutMs = values.signInLockoutMs;
+    this.verificationCodeTtlMs = values.verificationCodeTtlMs;
+    this.enrolmentTicketTtlMs = values.enrolmentTicketTtlMs;
+    this.bootstrapSecret = values.bootstrapSecret;
+    this.devMailboxEnabled = values.devMailboxEnabled;
+    this.inactivityArchiveAfterMs = values.inactivityArchiveAfterMs;
+    this.inactivityWarningBeforeMs = values.inactivityWarningBeforeMs;
+  }
+
+  static fromConfig(config: IdentityConfig): IdentitySettings {
+    return new IdentitySettings({
+      issuer: config.IDENTITY_ISSUER,
+      accessTokenTtlMs: config.ACCESS_TOKEN_TTL,
+      sessionMaxAgeMs: config.SESSION_MAX_AGE,
+      sessionIdleTimeoutMs: config.SESSION_IDLE_TIMEOUT,
+      signInMaxFailures: config.SIGN_IN_MAX_FAILURES,
+      signInLockoutMs: config.SIGN_IN_LOCKOUT,
+      verificationCodeTtlMs: config.VERIFICATION_CODE_TTL,
+      enrolmentTicketTtlMs: config.ENROLMENT_TICKET_TTL,
+      bootstrapSecret: config.BOOTSTRAP_SECRET,
+      devMailboxEnabled: config.EMAIL_TRANSPORT === 'dev-sink',
+      inactivityArchiveAfterMs: config.INACTIVITY_ARCHIVE_AFTER,
+      inactivityWarningBeforeMs: config.INACTIVITY_WARNING_BEFORE,
+    });
+  }
+}
+
+/** Defaults as in the config schema, overridable: for tests. */
+export function identitySettings(overrides: Partial<IdentitySettings> = {}): IdentitySettings {
+  return new IdentitySettings({
+    issuer: 'https://identity.cairn.test',
+    accessTokenTtlMs: 10 * 60_000,
+    sessionMaxAgeMs: 12 * 3_600_000,
+    sessionIdleTimeoutMs: 2 * 3_600_000,
+    signInMaxFailures: 5,
+    signInLockoutMs: 15 * 60_000,
+    verificationCodeTtlMs: 30 * 60_000,
+    enrolmentTicketTtlMs: 10 * 60_000,
+    bootstrapSecret: undefined,
+    devMailboxEnabled: false,
+    inactivityArchiveAfterMs: 183 * 24 * 3_600_000,
+    inactivityWarningBeforeMs: 7 * 24 * 3_600_000,
+    ...overrides,
+  });
+}

@@ -1,0 +1,84 @@
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { ServiceImpl } from '@connectrpc/connect';
+import { RpcService } from '@cairn/platform';
+import {
+  SecondFactorRequiredSchema,
+  SessionService,
+  SignInResponseSchema,
+  TotpEnrolmentRequiredSchema,
+  type CompleteTotpEnrolmentRequest,
+  type RefreshSessionRequest,
+  type SignInRequest,
+  type SignOutRequest,
+  type StartTotpEnrolmentRequest,
+} from '@cairn/contracts/cairn/identity/v1/sessions_pb';
+import { CompleteTotpEnrolmentUseCase } from '../usecases/complete-totp-enrolment/complete-totp-enrolment.usecase';
+import { RefreshSessionUseCase } from '../usecases/refresh-session/refresh-session.usecase';
+import { SignInUseCase } from '../usecases/sign-in/sign-in.usecase';
+import { SignOutUseCase } from '../usecases/sign-out/sign-out.usecase';
+import { StartTotpEnrolmentUseCase } from '../usecases/start-totp-enrolment/start-totp-enrolment.usecase';
+import { tokensToProto } from './mappers';
+
+@RpcService(SessionService)
+export class SessionsRpc implements ServiceImpl<typeof SessionService> {
+  constructor(
+    private readonly signInUseCase: SignInUseCase,
+    private readonly startEnrolment: StartTotpEnrolmentUseCase,
+    private readonly completeEnrolment: CompleteTotpEnrolmentUseCase,
+    private readonly refresh: RefreshSessionUseCase,
+    private readonly signOutUseCase: SignOutUseCase,
+  ) {}
+
+  async signIn(req: SignInRequest) {
+    const result = await this.signInUseCase.execute({
+      email: req.email,
+      password: req.password,
+      totpCode: req.totpCode,
+    });
+    switch (result.kind) {
+      case 'tokens':
+        return create(SignInResponseSchema, {
+          result: { case: 'tokens', value: tokensToProto(result.tokens) },
+        });
+      case 'second_factor_required':
+        return create(SignInResponseSchema, {
+          result: { case: 'secondFactorRequired', value: create(SecondFactorRequiredSchema) },
+        });
+      case 'totp_enrolment_required':
+        return create(SignInResponseSchema, {
+          result: {
+            case: 'totpEnrolmentRequired',
+            value: create(TotpEnrolmentRequiredSchema, {
+              enrolmentTicket: result.ticket,
+              expiresAt: timestampFromDate(result.expiresAt),
+            }),
+          },
+        });
+    }
+  }
+
+  async startTotpEnrolment(req: StartTotpEnrolmentRequest) {
+    const { secret, uri } = await this.startEnrolment.execute({ ticket: req.enrolmentTicket });
+    return { secret, otpauthUri: uri };
+  }
+
+  async completeTotpEnrolment(req: CompleteTotpEnrolmentRequest) {
+    const tokens = await this.completeEnrolment.execute({
+      ticket: req.enrolmentTicket,
+      code: req.totpCode,
+    });
+    return { tokens: tokensToProto(tokens) };
+  }
+
+  async refreshSession(req: RefreshSessionRequest) {
+    return {
+      tokens: tokensToProto(await this.refresh.execute({ refreshToken: req.refreshToken })),
+    };
+  }
+
+  async signOut(req: SignOutRequest) {
+    await this.signOutUseCase.execute({ refreshToken: req.refreshToken });
+    return {};
+  }
+}
