@@ -1,0 +1,89 @@
+// The development environment of `npm start`: each service's settings on loopback, and secrets
+// generated on first start into .cairn/dev/secrets.json (git-ignored, never committed, 0600).
+// Production reads the same variables from Kubernetes Secrets (see the Helm charts).
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Endpoints } from '@cairn/infra';
+
+export interface DevSecrets {
+  identityKek: string;
+  bootstrapSecret: string;
+  ledgerPseudonymKey: string;
+  ledgerKek: string;
+  ledgerSigningKey: string;
+  demoPassword: string;
+}
+
+const key32 = () => randomBytes(32).toString('base64');
+
+export function devSecrets(stateDir: string): DevSecrets {
+  const dir = join(stateDir, 'dev');
+  const file = join(dir, 'secrets.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const { privateKey } = generateKeyPairSync('ed25519');
+  const secrets: DevSecrets = {
+    identityKek: key32(),
+    bootstrapSecret: randomBytes(18).toString('base64url'),
+    ledgerPseudonymKey: key32(),
+    ledgerKek: key32(),
+    ledgerSigningKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+    // Long and random: it passes the password policy and appears nowhere but this file.
+    demoPassword: `demo-${randomBytes(12).toString('base64url')}`,
+  };
+  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  return secrets;
+}
+
+export const DEV_PORTS = {
+  identity: { grpc: 50061, health: 8061, jwks: 8161 },
+  'audit-ledger': { grpc: 50071, health: 8071 },
+} as const;
+
+export type DevService = keyof typeof DEV_PORTS;
+
+export function serviceEnvironment(
+  service: string,
+  e: Endpoints,
+  secrets: DevSecrets,
+): Record<string, string> | undefined {
+  const issuer = `http://127.0.0.1:${DEV_PORTS.identity.jwks}`;
+  const common = {
+    LOG_LEVEL: 'info',
+    KAFKA_BROKERS: e.kafkaBrokers.join(','),
+  };
+  const mongo = (db: string) => `${e.mongoUrl.replace(/\/$/, '')}/${db}`;
+  switch (service) {
+    case 'identity':
+      return {
+        ...common,
+        GRPC_PORT: String(DEV_PORTS.identity.grpc),
+        HEALTH_PORT: String(DEV_PORTS.identity.health),
+        JWKS_PORT: String(DEV_PORTS.identity.jwks),
+        MONGODB_URI: mongo('identity'),
+        IDENTITY_ISSUER: issuer,
+        IDENTITY_KEK: secrets.identityKek,
+        EMAIL_TRANSPORT: 'dev-sink',
+        BOOTSTRAP_SECRET: secrets.bootstrapSecret,
+        DIRECTORY_CLINICAL_SYSTEM: 'simulated',
+        DIRECTORY_ALLOW_DRAMA_MOBILES: 'true',
+      };
+    case 'audit-ledger':
+      return {
+        ...common,
+        GRPC_PORT: String(DEV_PORTS['audit-ledger'].grpc),
+        HEALTH_PORT: String(DEV_PORTS['audit-ledger'].health),
+        MONGODB_URI: mongo('audit-ledger'),
+        LEDGER_PSEUDONYM_KEY: secrets.ledgerPseudonymKey,
+        LEDGER_KEK: secrets.ledgerKek,
+        LEDGER_SIGNING_KEY: secrets.ledgerSigningKey,
+        LEDGER_BLOB_CONNECTION_STRING: e.azuriteConnectionString,
+        IDENTITY_ISSUER: issuer,
+        IDENTITY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+        IDENTITY_AUDIENCE: 'cairn',
+      };
+    default:
+      return undefined;
+  }
+}
