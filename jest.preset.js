@@ -40,8 +40,10 @@ function tier(projectDir, tierName, extra = {}) {
     moduleNameMapper: moduleNameMapper(),
     testMatch: [`<rootDir>/**/*.${tierName}.ts`],
     testPathIgnorePatterns: ['/node_modules/', '/dist/'],
-    // ESM-only packages (jose) are compiled to CommonJS by the same swc transform as our sources.
-    transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+    // ESM-only packages (jose; openid-client and oauth4webapi, identity's OIDC relying party;
+    // oidc-provider, its tests' provider) are compiled to CommonJS by the same swc transform as
+    // our sources.
+    transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi|oidc-provider)/)'],
     reporters: ['default', path.join(root, 'libs/testing/src/jest/summary-reporter.js')],
     ...(tierName === 'spec' ? {} : tierName === 'medium-spec' ? mediumDefaults() : {}),
     ...extra,

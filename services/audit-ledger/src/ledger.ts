@@ -1,20 +1,17 @@
 // The composition root: builds the ledger's parts from configuration, starts them in order and
-// registers how each stops. Used by main.ts and, in process, by medium tests (which pass a caller
-// resolver standing in for identity's JWTs, or a hook that stops an append half-way).
+// registers how each stops. Used by main.ts and, in process, by medium tests (which may pass a
+// hook that stops an append half-way). Callers are identity's access tokens, verified by
+// @cairn/auth against identity's JWKS, in tests too (TestTokenIssuer's keys served over HTTP).
 import { NestFactory } from '@nestjs/core';
-import {
-  kafkaConnection,
-  RpcBridge,
-  type CallerResolver,
-  type RpcAddress,
-  type ServiceContext,
-} from '@cairn/platform';
+import { JwtCallerResolver, RemoteJwks, SessionRevocations, TokenVerifier } from '@cairn/auth';
+import { kafkaConnection, RpcBridge, type RpcAddress, type ServiceContext } from '@cairn/platform';
 import { SERVICE_NAME, type LedgerConfig } from './config/ledger-config';
 import { KeyWrapper } from './domain/payload-crypto';
 import { Pseudonymiser } from './domain/pseudonym';
 import { DeadLetterPublisher } from './events/dead-letter.publisher';
 import { KafkaClients } from './events/kafka-clients';
 import { LedgerConsumer } from './events/ledger.consumer';
+import { SessionRevocationFeed } from './events/session-revocation.feed';
 import { TreeHeadBlobStore } from './heads/tree-head.blob-store';
 import { TreeHeadEventPublisher } from './heads/tree-head.event-publisher';
 import { AppModule } from './app.module';
@@ -31,7 +28,6 @@ import { ReadLedgerUseCase } from './usecases/read-ledger/read-ledger.usecase';
 import { TreeHeadSigner } from './usecases/sign-tree-head/tree-head-signer';
 
 export interface LedgerOptions {
-  readonly callerResolver?: CallerResolver;
   /** Bind address for gRPC; all interfaces by default. */
   readonly host?: string;
   /** Fault injection for tests: called between the writes of every append. */
@@ -75,7 +71,7 @@ export async function startLedger(
 
   const tree = new TreeRepository(db, logger, options.onAppendStep);
   const heads = new TreeHeadRepository(db);
-  const keys = new SubjectKeyRepository(db);
+  const subjectKeys = new SubjectKeyRepository(db);
   const payloads = new PayloadRepository(db);
   const pseudonymiser = new Pseudonymiser(config.LEDGER_PSEUDONYM_KEY);
   const keyWrapper = new KeyWrapper(config.LEDGER_KEK);
@@ -97,7 +93,31 @@ export async function startLedger(
   await signer.start();
   onShutdown('consumers', 'tree-head-signer', () => signer.stop());
 
-  const reads = new ReadLedgerUseCase(tree, heads, keys, payloads, keyWrapper);
+  const keys = new RemoteJwks(config.IDENTITY_JWKS_URL, {
+    allowHttp: config.IDENTITY_JWKS_ALLOW_HTTP,
+  });
+  // Fetch identity's keys now so the first auditor call does not wait; if identity is not up
+  // yet, the first call fetches them (and fails as Unavailable while it stays down).
+  keys
+    .reload()
+    .catch((error: unknown) =>
+      logger.warn(
+        { errorType: (error as Error)?.name },
+        'identity JWKS not reachable at start; will fetch on first use',
+      ),
+    );
+  // Filled from identity's SessionsRevoked events as the consumer below records them.
+  const revocations = new SessionRevocations();
+  const callerResolver = new JwtCallerResolver(
+    new TokenVerifier({
+      issuer: config.IDENTITY_ISSUER,
+      audience: config.IDENTITY_AUDIENCE,
+      keys,
+      isSessionRevoked: revocations.isSessionRevoked,
+    }),
+  );
+
+  const reads = new ReadLedgerUseCase(tree, heads, subjectKeys, payloads, keyWrapper);
   const queries = new QueryEntriesUseCase(tree, pseudonymiser);
   const exports = new ExportEntriesUseCase(tree, reads, queries);
   const app = await NestFactory.createApplicationContext(
@@ -109,15 +129,20 @@ export async function startLedger(
       host: options.host,
       drainTimeoutMs: config.DRAIN_TIMEOUT,
       logger,
-      callerResolver: options.callerResolver,
+      callerResolver,
     }),
     { logger: false },
   );
   onShutdown('servers', 'rpc', () => app.close());
 
+  const revocationFeed = new SessionRevocationFeed(
+    revocations,
+    config.LEDGER_IDENTITY_EVENTS_TOPIC,
+    logger,
+  );
   const consumer = new LedgerConsumer(
     kafka,
-    new IngestRecordsUseCase(tree, keys, payloads, pseudonymiser, keyWrapper),
+    new IngestRecordsUseCase(tree, subjectKeys, payloads, pseudonymiser, keyWrapper),
     new DeadLetterPublisher(kafka, config.LEDGER_CONSUMER_GROUP),
     {
       groupId: config.LEDGER_CONSUMER_GROUP,
@@ -127,6 +152,7 @@ export async function startLedger(
       sessionTimeoutMs: config.LEDGER_CONSUMER_SESSION_TIMEOUT,
       maxBatch: config.LEDGER_MAX_BATCH,
       onAppended: (size) => signer.noteTreeSize(size),
+      onRecords: (records) => revocationFeed.observe(records),
     },
     logger,
   );
@@ -140,7 +166,7 @@ export async function startLedger(
     heads,
     signer,
     consumer,
-    erase: new EraseSubjectUseCase(tree, keys, payloads, pseudonymiser),
+    erase: new EraseSubjectUseCase(tree, subjectKeys, payloads, pseudonymiser),
     blobs,
   };
 }

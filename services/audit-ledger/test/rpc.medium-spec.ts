@@ -1,6 +1,8 @@
 // The gRPC API against a ledger fed through real Kafka: heads whose signatures check (and fail
 // with another key), proofs that verify, the errors a caller can branch on, organisation-scoped
-// auditors, and erasure that leaves the tree verifiable and the payload unreadable.
+// auditors (real access tokens from a TestTokenIssuer, its JWKS served over loopback HTTP and
+// fetched by the ledger's RemoteJwks), and erasure that leaves the tree verifiable and the
+// payload unreadable.
 import { spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +18,9 @@ import {
   type SignedTreeHead,
 } from '@cairn/contracts/cairn/audit_ledger/v1/ledger_pb';
 import { TreeHeadSignedSchema } from '@cairn/contracts/cairn/audit_ledger/events/v1/events_pb';
-import { fromBinary } from '@bufbuild/protobuf';
+import { fromBinary, toBinary } from '@bufbuild/protobuf';
+import { SessionsRevokedSchema } from '@cairn/contracts/cairn/identity/events/v1/events_pb';
+import { serveJwks, TestTokenIssuer, type JwksServer } from '@cairn/auth/testing';
 import { verifyConsistency, verifyInclusion, verifyTreeHeadSignature } from '@cairn/merkle';
 import { createServiceClient } from '@cairn/platform';
 import { headBlobName } from '../src/heads/tree-head.blob-store';
@@ -56,6 +60,9 @@ describe('audit-ledger gRPC', () => {
   let client: Client<typeof AuditLedgerService>;
   const as = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
   let ids: { a1: string; a2: string; b1: string; q1: string };
+  let issuer: TestTokenIssuer;
+  let jwks: JwksServer;
+  let tokens: { auditorA: string; auditorB: string; platform: string; clinician: string };
 
   async function latestHeadCovering(size: number) {
     return waitFor(`a head of size >= ${size}`, async () => {
@@ -65,9 +72,33 @@ describe('audit-ledger gRPC', () => {
   }
 
   beforeAll(async () => {
-    t = await ledgerTestEnv('rpc');
+    // Identity normalises its issuer URL (a bare host gains "/"), and so does the ledger's config.
+    issuer = await TestTokenIssuer.create({ issuer: 'https://identity.cairn.test/' });
+    jwks = await serveJwks(() => issuer.jwks());
+    const auditor = { roles: ['auditor'], amr: ['pwd', 'otp'] };
+    const life = { expiresInSeconds: 900 };
+    tokens = {
+      auditorA: await issuer.mint({ sub: 'auditor-a', org: 'A81001', ...auditor }, life),
+      auditorB: await issuer.mint({ sub: 'auditor-b', org: 'B81002', ...auditor }, life),
+      platform: await issuer.mint(
+        {
+          sub: 'platform-auditor',
+          org: undefined,
+          roles: [],
+          platform_roles: ['platform-auditor'],
+        },
+        life,
+      ),
+      clinician: await issuer.mint({ sub: 'dr-a', org: 'A81001', roles: ['clinician'] }, life),
+    };
+    t = await ledgerTestEnv('rpc', {
+      IDENTITY_ISSUER: issuer.issuer,
+      IDENTITY_JWKS_URL: jwks.url.href,
+    });
+    t.env.LEDGER_IDENTITY_EVENTS_TOPIC = t.topic('identity');
     kafka = new TestKafka();
     await kafka.createTopic(t.topic('gateway'));
+    await kafka.createTopic(t.topic('identity'));
     ({ ledger, stop } = await startInProcess(t.env));
     client = createServiceClient(AuditLedgerService, { baseUrl: ledger.rpc.url });
     const [a1, a2, b1, q1] = await kafka.sendEvents(t.topic('gateway'), [
@@ -82,6 +113,7 @@ describe('audit-ledger gRPC', () => {
   afterAll(async () => {
     await stop?.();
     await kafka?.close();
+    await jwks?.close();
   });
 
   it('serves a signed tree head to a plain grpc-js client; another key does not verify it', async () => {
@@ -133,9 +165,7 @@ describe('audit-ledger gRPC', () => {
       Code.NotFound,
     );
     expect(
-      await code(
-        client.getLeaf({ leaf: { case: 'leafIndex', value: 999n } }, as('platform_auditor@-')),
-      ),
+      await code(client.getLeaf({ leaf: { case: 'leafIndex', value: 999n } }, as(tokens.platform))),
     ).toBe(Code.NotFound);
     expect(
       await code(
@@ -154,38 +184,77 @@ describe('audit-ledger gRPC', () => {
     expect(await code(client.getInclusionProof({}))).toBe(Code.InvalidArgument);
   });
 
-  it("shows an organisation's auditor its own entries only", async () => {
-    expect(await code(client.getLeaf({ leaf: { case: 'eventId', value: ids.a1 } }))).toBe(
-      Code.PermissionDenied,
+  it('answers the auditor RPCs only for auditors with a valid token', async () => {
+    const leaf = { leaf: { case: 'eventId' as const, value: ids.a1 } };
+    const drain = async (stream: AsyncIterable<unknown>) => {
+      for await (const chunk of stream) void chunk;
+    };
+    const calls = (options?: { headers: { authorization: string } }) => [
+      client.getLeaf(leaf, options),
+      client.queryEntries({ filter: {} }, options),
+      drain(client.exportEntries({ filter: {} }, options)),
+    ];
+    // No token: Unauthenticated. The hash-only methods stay open to anyone.
+    for (const call of calls()) expect(await code(call)).toBe(Code.Unauthenticated);
+    await client.getInclusionProof({ leaf: { case: 'eventId', value: ids.a1 } });
+    // Staff of the same organisation who are not auditors: PermissionDenied.
+    for (const call of calls(as(tokens.clinician))) {
+      expect(await code(call)).toBe(Code.PermissionDenied);
+    }
+    // A well-formed auditor token signed by a key identity never published: Unauthenticated.
+    const stranger = await TestTokenIssuer.create();
+    const forged = await stranger.mint({ org: 'A81001', roles: ['auditor'] });
+    for (const call of calls(as(forged))) expect(await code(call)).toBe(Code.Unauthenticated);
+    // Not a bearer token at all.
+    expect(await code(client.getLeaf(leaf, { headers: { authorization: 'Basic abc' } }))).toBe(
+      Code.Unauthenticated,
     );
+    expect(jwks.fetches).toBeGreaterThan(0);
+  });
+
+  it("shows an organisation's auditor its own entries only", async () => {
+    expect(
+      await code(client.getLeaf({ leaf: { case: 'eventId', value: ids.b1 } }, as(tokens.auditorA))),
+    ).toBe(Code.NotFound);
+    expect(
+      await code(client.getLeaf({ leaf: { case: 'eventId', value: ids.a1 } }, as(tokens.auditorB))),
+    ).toBe(Code.NotFound);
+    const theirs = await client.getLeaf(
+      { leaf: { case: 'eventId', value: ids.b1 } },
+      as(tokens.auditorB),
+    );
+    expect(theirs.leaf?.organisation).toBe('B81002');
+    const platform = await client.getLeaf(
+      { leaf: { case: 'eventId', value: ids.b1 } },
+      as(tokens.platform),
+    );
+    expect(platform.leaf?.organisation).toBe('B81002');
     const own = await client.getLeaf(
       { leaf: { case: 'eventId', value: ids.a1 }, includePayload: true },
-      as('auditor@A81001'),
+      as(tokens.auditorA),
     );
     expect(own.leaf?.kind).toBe(LeafKind.EVENT);
     expect(Buffer.from(own.leaf?.payload ?? []).toString()).toBe('photo viewed by dr A');
     expect(own.leaf?.patientPseudonym).not.toContain(patientP);
     expect(
-      await code(
-        client.getLeaf({ leaf: { case: 'eventId', value: ids.b1 } }, as('auditor@A81001')),
-      ),
+      await code(client.getLeaf({ leaf: { case: 'eventId', value: ids.b1 } }, as(tokens.auditorA))),
     ).toBe(Code.NotFound);
     expect(
-      await code(client.queryEntries({ filter: { organisation: 'B81002' } }, as('auditor@A81001'))),
+      await code(client.queryEntries({ filter: { organisation: 'B81002' } }, as(tokens.auditorA))),
     ).toBe(Code.PermissionDenied);
 
-    const mine = await client.queryEntries({ filter: {} }, as('auditor@A81001'));
+    const mine = await client.queryEntries({ filter: {} }, as(tokens.auditorA));
     expect(mine.entries.map((e) => e.eventId).sort()).toEqual([ids.a1, ids.a2, ids.q1].sort());
     const patientQEntries = await client.queryEntries(
       { filter: { patientNhsNumber: patientQ } },
-      as('platform_auditor@-'),
+      as(tokens.platform),
     );
     expect(patientQEntries.entries.map((e) => e.eventId).sort()).toEqual([ids.b1, ids.q1].sort());
-    const paged = await client.queryEntries({ filter: {}, pageSize: 2 }, as('platform_auditor@-'));
+    const paged = await client.queryEntries({ filter: {}, pageSize: 2 }, as(tokens.platform));
     expect(paged.entries).toHaveLength(2);
     const rest = await client.queryEntries(
       { filter: {}, pageSize: 2, pageToken: paged.nextPageToken },
-      as('platform_auditor@-'),
+      as(tokens.platform),
     );
     expect(rest.entries.map((e) => Number(e.index))).toEqual([2, 3]);
   });
@@ -205,13 +274,13 @@ describe('audit-ledger gRPC', () => {
 
     const erased = await client.getLeaf(
       { leaf: { case: 'eventId', value: ids.a1 }, includePayload: true },
-      as('platform_auditor@-'),
+      as(tokens.platform),
     );
     expect(erased.leaf?.payloadErased).toBe(true);
     expect(erased.leaf?.payload).toHaveLength(0);
     const other = await client.getLeaf(
       { leaf: { case: 'eventId', value: ids.q1 }, includePayload: true },
-      as('platform_auditor@-'),
+      as(tokens.platform),
     );
     expect(other.leaf?.payloadErased).toBe(false);
     expect(other.leaf?.payload.length).toBeGreaterThan(0);
@@ -238,7 +307,7 @@ describe('audit-ledger gRPC', () => {
     }
     const redaction = await client.getLeaf(
       { leaf: { case: 'leafIndex', value: BigInt(outcome.redactionLeafIndex) } },
-      as('platform_auditor@-'),
+      as(tokens.platform),
     );
     expect(redaction.leaf?.kind).toBe(LeafKind.REDACTION);
     // A later event for the erased patient is recorded, but its payload is not kept.
@@ -248,7 +317,7 @@ describe('audit-ledger gRPC', () => {
     await waitFor('the late event', () => ledger.tree.leafByEventId(late));
     const lateLeaf = await client.getLeaf(
       { leaf: { case: 'eventId', value: late }, includePayload: true },
-      as('platform_auditor@-'),
+      as(tokens.platform),
     );
     expect(lateLeaf.leaf?.payloadErased).toBe(true);
   });
@@ -272,7 +341,7 @@ describe('audit-ledger gRPC', () => {
       return text;
     };
 
-    const complete = await exportAs('platform_auditor@-', true);
+    const complete = await exportAs(tokens.platform, true);
     expect(verify(complete)).toMatchObject({ code: 0 });
 
     const lines = complete
@@ -288,9 +357,67 @@ describe('audit-ledger gRPC', () => {
     expect(edited.code).toBe(1);
     expect(edited.out).toContain('FAILED at leaf 2');
 
-    const scoped = await exportAs('auditor@A81001', false);
+    const scoped = await exportAs(tokens.auditorA, false);
     expect(scoped).not.toContain(ids.b1);
+    expect(scoped).toContain(ids.a1);
     expect(verify(scoped)).toMatchObject({ code: 0 });
-    expect(await code(exportAs('auditor@A81001', true))).toBe(Code.PermissionDenied);
+    expect(await code(exportAs(tokens.auditorA, true))).toBe(Code.PermissionDenied);
+    // Org B's entries are not exportable by org A's auditor, by filter or otherwise.
+    let refused: Code | undefined;
+    try {
+      for await (const chunk of client.exportEntries(
+        { complete: false, filter: { organisation: 'B81002' } },
+        as(tokens.auditorA),
+      )) {
+        void chunk;
+      }
+    } catch (error) {
+      refused = ConnectError.from(error).code;
+    }
+    expect(refused).toBe(Code.PermissionDenied);
+    const theirs = await exportAs(tokens.auditorB, false);
+    expect(theirs).toContain(ids.b1);
+    expect(theirs).not.toContain(ids.a1);
+    expect(verify(theirs)).toMatchObject({ code: 0 });
+    // A clinician cannot export at all.
+    expect(await code(exportAs(tokens.clinician, false))).toBe(Code.PermissionDenied);
+  });
+
+  // Last: identity's event becomes a leaf too, which the size checks above do not expect.
+  it("refuses an auditor's token once identity revokes the session", async () => {
+    const sid = 'session-leaver-1';
+    const leaver = await issuer.mint(
+      { sub: 'auditor-leaver', org: 'A81001', roles: ['auditor'], amr: ['pwd', 'otp'], sid },
+      { expiresInSeconds: 900 },
+    );
+    const read = () => client.getLeaf({ leaf: { case: 'eventId', value: ids.a1 } }, as(leaver));
+    expect((await read()).leaf?.eventId).toBe(ids.a1);
+    // A SessionsRevoked naming the session on another topic revokes nothing.
+    const revoked = Buffer.from(
+      toBinary(SessionsRevokedSchema, create(SessionsRevokedSchema, { sessionIds: [sid] })),
+    );
+    const [elsewhere] = await kafka.sendEvents(t.topic('gateway'), [
+      { type: SessionsRevokedSchema.typeName, payload: revoked, actor: 'system:identity' },
+    ]);
+    await waitFor('the foreign event', () => ledger.tree.leafByEventId(elsewhere));
+    expect((await read()).leaf?.eventId).toBe(ids.a1);
+    await kafka.sendEvents(t.topic('identity'), [
+      { type: SessionsRevokedSchema.typeName, payload: revoked, actor: 'system:identity' },
+    ]);
+    expect(
+      await waitFor('the revocation', async () => {
+        try {
+          await read();
+          return undefined;
+        } catch (error) {
+          return ConnectError.from(error).code;
+        }
+      }),
+    ).toBe(Code.Unauthenticated);
+    // Other sessions are unaffected.
+    expect(
+      (await client.getLeaf({ leaf: { case: 'eventId', value: ids.a1 } }, as(tokens.auditorA))).leaf
+        ?.eventId,
+    ).toBe(ids.a1);
   });
 });

@@ -21,6 +21,10 @@ import { PolicyRepository } from './repositories/policy.repository';
 import { SessionRepository } from './repositories/session.repository';
 import { SigningKeyRepository } from './repositories/signing-key.repository';
 import { StaffRepository } from './repositories/staff.repository';
+import { OidcRequestRepository } from './repositories/oidc-request.repository';
+import { OidcRelyingParty } from './adapters/oidc/oidc-relying-party';
+import { CompleteOidcSignInUseCase } from './usecases/complete-oidc-sign-in/complete-oidc-sign-in.usecase';
+import { StartOidcSignInUseCase } from './usecases/start-oidc-sign-in/start-oidc-sign-in.usecase';
 import { AccessTokenIssuer } from './tokens/access-token-issuer';
 import { SigningKeyRing } from './tokens/signing-key-ring';
 import { AcceptPolicyUseCase } from './usecases/accept-policy/accept-policy.usecase';
@@ -33,6 +37,7 @@ import { CreateOrganisationUseCase } from './usecases/create-organisation/create
 import { GetCurrentPolicyUseCase } from './usecases/get-current-policy/get-current-policy.usecase';
 import { GetCurrentStaffUseCase } from './usecases/get-current-staff/get-current-staff.usecase';
 import { ListDevMailUseCase } from './usecases/list-dev-mail/list-dev-mail.usecase';
+import { LinkOidcSubjectUseCase } from './usecases/link-oidc-subject/link-oidc-subject.usecase';
 import { ListPendingStaffUseCase } from './usecases/list-pending-staff/list-pending-staff.usecase';
 import { PublishPolicyUseCase } from './usecases/publish-policy/publish-policy.usecase';
 import { RefreshSessionUseCase } from './usecases/refresh-session/refresh-session.usecase';
@@ -86,6 +91,7 @@ const REPOSITORIES = [
   LoginThrottleRepository,
   DevMailRepository,
   PlatformSettingRepository,
+  OidcRequestRepository,
 ];
 
 const USE_CASES = [
@@ -110,6 +116,9 @@ const USE_CASES = [
   SignOutUseCase,
   ListDevMailUseCase,
   ArchiveInactiveStaffUseCase,
+  StartOidcSignInUseCase,
+  CompleteOidcSignInUseCase,
+  LinkOidcSubjectUseCase,
 ];
 
 const SHARED = [
@@ -118,6 +127,7 @@ const SHARED = [
   StaffSessionRevoker,
   SessionIssuer,
   SignInThrottle,
+  OidcRelyingParty,
 ];
 
 @Module({})

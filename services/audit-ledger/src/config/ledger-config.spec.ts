@@ -13,6 +13,8 @@ const base = {
     .privateKey.export({ type: 'pkcs8', format: 'pem' })
     .toString(),
   LEDGER_BLOB_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+  IDENTITY_ISSUER: 'https://identity.cairn.example',
+  IDENTITY_JWKS_URL: 'https://identity.cairn.example/.well-known/jwks.json',
 };
 
 function problems(env: Record<string, string>): string[] {
@@ -32,6 +34,24 @@ describe('ledger configuration', () => {
     expect(config.LEDGER_TOPIC_PATTERN.test('cairn.identity.events.v1.dlq')).toBe(false);
     expect(config.LEDGER_EXCLUDE_TOPICS).toEqual(['cairn.audit-ledger.events.v1']);
     expect(config.LEDGER_BLOB_IMMUTABILITY_DAYS).toBe(0);
+    expect(config.IDENTITY_AUDIENCE).toBe('cairn');
+    // Normalised the way identity normalises its own issuer.
+    expect(config.IDENTITY_ISSUER).toBe('https://identity.cairn.example/');
+  });
+
+  it("requires identity's issuer and JWKS, over https unless loopback or allowed", () => {
+    expect(problems({ ...base, IDENTITY_ISSUER: '', IDENTITY_JWKS_URL: '' }).sort()).toEqual([
+      'IDENTITY_ISSUER',
+      'IDENTITY_JWKS_URL',
+    ]);
+    const plain = 'http://identity.cairn.svc:8061/.well-known/jwks.json';
+    expect(problems({ ...base, IDENTITY_JWKS_URL: plain })).toEqual(['IDENTITY_JWKS_URL']);
+    expect(
+      problems({ ...base, IDENTITY_JWKS_URL: plain, IDENTITY_JWKS_ALLOW_HTTP: 'true' }),
+    ).toEqual([]);
+    expect(
+      problems({ ...base, IDENTITY_JWKS_URL: 'http://127.0.0.1:8061/.well-known/jwks.json' }),
+    ).toEqual([]);
   });
 
   it('names each bad key and pattern without echoing secrets', () => {

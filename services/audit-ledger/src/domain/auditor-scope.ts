@@ -1,26 +1,23 @@
 // Who may read what. Proofs and heads are public (hashes only). Leaves, payloads, queries and
-// exports are for auditors: an organisation's auditor sees that organisation's entries only; a
-// platform auditor sees everything. Claims come from the caller the RPC bridge resolved
-// (identity's JWTs once they exist): `roles` (string array) and `org` (ODS code).
-import type { Caller } from '@cairn/platform';
-import { LedgerError, LedgerErrorCode } from './ledger-error';
+// exports are for auditors: an organisation's auditor (role `auditor`, with `org`) sees that
+// organisation's entries only; a platform auditor (`platform-auditor`) sees everything. Claims
+// are the ones @cairn/auth verified from identity's access token; the guards throw AuthError
+// (anonymous → Unauthenticated, other staff → PermissionDenied).
+import { requireRole, requireStaff, type CallerSource } from '@cairn/auth';
 
 export type AuditorScope =
   { readonly kind: 'platform' } | { readonly kind: 'organisation'; readonly organisation: string };
 
-export const PLATFORM_AUDITOR_ROLE = 'platform_auditor';
+export const PLATFORM_AUDITOR_ROLE = 'platform-auditor';
 export const AUDITOR_ROLE = 'auditor';
 
-export function auditorScopeOf(caller: Caller): AuditorScope {
-  if (caller.kind === 'authenticated') {
-    const roles = Array.isArray(caller.claims.roles) ? caller.claims.roles : [];
-    if (roles.includes(PLATFORM_AUDITOR_ROLE)) return { kind: 'platform' };
-    const org = caller.claims.org;
-    if (roles.includes(AUDITOR_ROLE) && typeof org === 'string' && org !== '') {
-      return { kind: 'organisation', organisation: org };
-    }
-  }
-  throw new LedgerError(LedgerErrorCode.NotAnAuditor, 'only auditors may read ledger entries');
+export function auditorScopeOf(source: CallerSource): AuditorScope {
+  const staff = requireStaff(source);
+  if (staff.platformRoles.includes(PLATFORM_AUDITOR_ROLE)) return { kind: 'platform' };
+  const auditor = requireRole(source, AUDITOR_ROLE);
+  // @cairn/auth refuses a token with roles but no org, so this is always set.
+  if (auditor.org === null) throw new Error('an auditor token without an organisation');
+  return { kind: 'organisation', organisation: auditor.org };
 }
 
 /** Whether an entry of `organisation` is visible in this scope. */

@@ -8,7 +8,6 @@ export enum LedgerErrorCode {
   InvalidLeafSelector = 'LEDGER_INVALID_LEAF_SELECTOR',
   InvalidNhsNumber = 'LEDGER_INVALID_NHS_NUMBER',
   OrganisationNotPermitted = 'LEDGER_ORGANISATION_NOT_PERMITTED',
-  NotAnAuditor = 'LEDGER_NOT_AN_AUDITOR',
   InvalidPageToken = 'LEDGER_INVALID_PAGE_TOKEN',
 }
 
@@ -19,6 +18,5 @@ export const LedgerError = defineDomainError<LedgerErrorCode>('LedgerError', {
   [LedgerErrorCode.InvalidLeafSelector]: ErrorKind.InvalidArgument,
   [LedgerErrorCode.InvalidNhsNumber]: ErrorKind.InvalidArgument,
   [LedgerErrorCode.OrganisationNotPermitted]: ErrorKind.PermissionDenied,
-  [LedgerErrorCode.NotAnAuditor]: ErrorKind.PermissionDenied,
   [LedgerErrorCode.InvalidPageToken]: ErrorKind.InvalidArgument,
 });

@@ -20,6 +20,8 @@ export interface LedgerConsumerOptions {
   readonly maxBatch: number;
   /** Told after each durable batch (the tree-head signer counts leaves). */
   readonly onAppended?: (treeSize: number) => void;
+  /** Sees every record before it is appended (session revocations). Must not throw. */
+  readonly onRecords?: (records: readonly RawRecord[]) => void;
 }
 
 export class LedgerConsumer {
@@ -102,6 +104,7 @@ export class LedgerConsumer {
         value: m.value,
         headers: m.headers ?? {},
       }));
+      this.options.onRecords?.(records);
       const outcome = await this.ingest.execute(records);
       if (outcome.malformed.length > 0) await this.deadLetters.publish(outcome.malformed);
       const last = chunk[chunk.length - 1].offset;

@@ -5,8 +5,9 @@
 //   nodes       perfect-subtree hashes by (level, index), _id "level:index", levels >= 1 (level 0
 //               is each leaf's own leafHash)
 //   tree_state  one document: committed size, frontier and root, advanced by compare-and-set
-// Every hot read is an _id equality on a string: the one lookup FerretDB (SQLite) answers from an
-// index; $in, ranges and sorts scan the collection there, so they are kept off the append path.
+// Every hot read is an _id equality on a string, which MongoDB and Cosmos DB answer from the _id
+// index. FerretDB 1.24 on SQLite (local, CI) scans even for those (explain: "SCAN <table>"), so
+// there a read costs time linear in the collection's size; see README "Benchmarks".
 // A leaf or node at a position >= the committed size is not part of the log yet; see
 // TreeRepository for how a crash between the writes is reconciled.
 import { Schema } from 'mongoose';

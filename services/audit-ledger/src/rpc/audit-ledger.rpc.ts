@@ -20,9 +20,10 @@ import {
   type GetLeafRequest,
   type QueryEntriesRequest,
 } from '@cairn/contracts/cairn/audit_ledger/v1/ledger_pb';
-import { callerOf, RpcService } from '@cairn/platform';
+import { requirePlatformRole, requireSameOrganisation } from '@cairn/auth';
+import { RpcService } from '@cairn/platform';
 import { Inject } from '@nestjs/common';
-import { auditorScopeOf } from '../domain/auditor-scope';
+import { auditorScopeOf, PLATFORM_AUDITOR_ROLE, type AuditorScope } from '../domain/auditor-scope';
 import { LeafKind, type Actor, type StoredLeaf } from '../domain/leaf';
 import { LedgerError, LedgerErrorCode } from '../domain/ledger-error';
 import { signedTreeHeadMessage } from '../heads/tree-head.event-publisher';
@@ -76,6 +77,19 @@ function entryQuery(filter: EntryFilter | undefined): EntryQuery {
     from: filter?.from ? timestampDate(filter.from) : undefined,
     to: filter?.to ? timestampDate(filter.to) : undefined,
   };
+}
+
+/**
+ * The auditor's scope for a search or export. An organisation's auditor naming another
+ * organisation is refused (PermissionDenied) by the shared guard; the use cases confine the
+ * search to their organisation as well.
+ */
+function searchScope(context: HandlerContext, filter: EntryFilter | undefined): AuditorScope {
+  const scope = auditorScopeOf(context);
+  if (scope.kind === 'organisation' && filter?.organisation) {
+    requireSameOrganisation(context, filter.organisation);
+  }
+  return scope;
 }
 
 export function leafMessage(
@@ -142,7 +156,7 @@ export class AuditLedgerRpc implements ServiceImpl<typeof AuditLedgerService> {
   }
 
   async getLeaf(request: GetLeafRequest, context: HandlerContext) {
-    const scope = auditorScopeOf(callerOf(context));
+    const scope = auditorScopeOf(context);
     const view = await this.reads.getLeaf(selector(request.leaf), scope, request.includePayload);
     return create(GetLeafResponseSchema, {
       leaf: leafMessage(view.leaf, { payload: view.payload, payloadErased: view.payloadErased }),
@@ -150,7 +164,7 @@ export class AuditLedgerRpc implements ServiceImpl<typeof AuditLedgerService> {
   }
 
   async queryEntries(request: QueryEntriesRequest, context: HandlerContext) {
-    const scope = auditorScopeOf(callerOf(context));
+    const scope = searchScope(context, request.filter);
     const page = await this.queries.execute(entryQuery(request.filter), scope, {
       size: request.pageSize,
       token: request.pageToken,
@@ -162,7 +176,8 @@ export class AuditLedgerRpc implements ServiceImpl<typeof AuditLedgerService> {
   }
 
   async *exportEntries(request: ExportEntriesRequest, context: HandlerContext) {
-    const scope = auditorScopeOf(callerOf(context));
+    const scope = searchScope(context, request.filter);
+    if (request.complete) requirePlatformRole(context, PLATFORM_AUDITOR_ROLE);
     let chunk = '';
     for await (const line of this.exports.execute(
       { filter: entryQuery(request.filter), complete: request.complete },

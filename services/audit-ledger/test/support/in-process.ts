@@ -1,28 +1,8 @@
-// Runs a ledger inside the test process (for tests that need its internals or a caller resolver),
-// with the same start and stop order as runService.
-import {
-  ANONYMOUS_CALLER,
-  HealthChecks,
-  ShutdownHooks,
-  createLogger,
-  loadConfig,
-  type CallerResolver,
-} from '@cairn/platform';
+// Runs a ledger inside the test process (for tests that need its internals), with the same start
+// and stop order as runService.
+import { HealthChecks, ShutdownHooks, createLogger, loadConfig } from '@cairn/platform';
 import { ledgerConfigSchema } from '../../src/config/ledger-config';
 import { startLedger, type Ledger, type LedgerOptions } from '../../src/ledger';
-
-/** Bearer tokens tests use: "<role>@<org>", e.g. "auditor@A81001" or "platform_auditor@-". */
-export const testCallerResolver: CallerResolver = {
-  resolve({ authorization }) {
-    const match = /^Bearer (\w+)@(.+)$/.exec(authorization ?? '');
-    if (!match) return ANONYMOUS_CALLER;
-    return {
-      kind: 'authenticated',
-      subject: `test-${match[1]}`,
-      claims: { roles: [match[1]], org: match[2] },
-    };
-  },
-};
 
 export async function startInProcess(
   env: Record<string, string>,
@@ -35,7 +15,7 @@ export async function startInProcess(
   const ledger = await startLedger(
     config,
     { logger, health, onShutdown: (phase, name, close) => hooks.register(phase, name, close) },
-    { host: '127.0.0.1', callerResolver: testCallerResolver, ...options },
+    { host: '127.0.0.1', ...options },
   );
   return {
     ledger,

@@ -56,6 +56,10 @@ export async function ledgerTestEnv(
       LEDGER_BLOB_CONTAINER: uniqueName('heads'),
       SHUTDOWN_TIMEOUT: '20s',
       DRAIN_TIMEOUT: '2s',
+      // Tests that call auditor RPCs serve a TestTokenIssuer's JWKS and override these; for the
+      // rest nothing listens there (the start-up fetch fails and is only logged).
+      IDENTITY_ISSUER: 'https://identity.cairn.test',
+      IDENTITY_JWKS_URL: 'http://127.0.0.1:9/.well-known/jwks.json',
       ...extra,
     },
   };

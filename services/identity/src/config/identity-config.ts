@@ -73,6 +73,23 @@ export const identityConfigSchema = baseConfigSchema
     INACTIVITY_WARNING_BEFORE: envVar.duration().default(7 * 24 * 3_600_000),
     /** How often the archiving sweep runs. */
     INACTIVITY_SWEEP_INTERVAL: envVar.duration().default(3_600_000),
+    /**
+     * OIDC sign-in (NHS CIS2 Authentication, or any OIDC provider shaped like it). All of
+     * OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI, or none (disabled).
+     */
+    /** Exactly as the provider's discovery document spells `issuer` (no normalisation). */
+    OIDC_ISSUER: envVar.text().optional(),
+    OIDC_CLIENT_ID: envVar.text().optional(),
+    OIDC_CLIENT_SECRET: envVar.secret().optional(),
+    OIDC_REDIRECT_URI: envVar.url().optional(),
+    /** Space-separated; CIS2 needs nationalrbacaccess and selectedrole for the role claims. */
+    OIDC_SCOPES: envVar.text().default('openid profile nationalrbacaccess selectedrole'),
+    /** The only ID-token signature algorithms accepted (comma-separated). CIS2 signs with RS512. */
+    OIDC_ID_TOKEN_ALGORITHMS: envVar.text().default('RS512'),
+    /** How long a started sign-in (state, nonce, PKCE verifier) may be completed. */
+    OIDC_REQUEST_TTL: envVar.duration().default(10 * 60_000),
+    /** Plain-HTTP provider URLs (local tests only); production providers are HTTPS. */
+    OIDC_ALLOW_HTTP: envVar.flag().default(false),
   })
   .superRefine(
     (config, ctx) => {
@@ -83,6 +100,25 @@ export const identityConfigSchema = baseConfigSchema
           path: ['SMTP_URL'],
           message: 'required when EMAIL_TRANSPORT is smtp',
         });
+      }
+      const oidc = [
+        'OIDC_ISSUER',
+        'OIDC_CLIENT_ID',
+        'OIDC_CLIENT_SECRET',
+        'OIDC_REDIRECT_URI',
+      ] as const;
+      const oidcSet = oidc.filter((name) => config[name] !== undefined);
+      if (oidcSet.length > 0 && oidcSet.length < oidc.length) {
+        for (const name of oidc.filter((n) => config[n] === undefined)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `required with ${oidcSet.join(', ')}`,
+          });
+        }
+      }
+      if (config.OIDC_ISSUER !== undefined && !URL.canParse(config.OIDC_ISSUER)) {
+        ctx.addIssue({ code: 'custom', path: ['OIDC_ISSUER'], message: 'expected a URL' });
       }
       if (config.ACCESS_TOKEN_TTL > 15 * 60_000 || config.ACCESS_TOKEN_TTL < 60_000) {
         ctx.addIssue({

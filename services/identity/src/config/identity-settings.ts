@@ -2,6 +2,18 @@
 // class). Built once from the validated config; tests build it with `identitySettings({...})`.
 import type { IdentityConfig } from './identity-config';
 
+/** OIDC relying-party settings (absent: OIDC sign-in is disabled). */
+export interface OidcSettings {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly redirectUri: string;
+  readonly scopes: string;
+  readonly idTokenAlgorithms: readonly string[];
+  readonly requestTtlMs: number;
+  readonly allowHttp: boolean;
+}
+
 export class IdentitySettings {
   readonly issuer: string;
   readonly accessTokenTtlMs: number;
@@ -15,6 +27,7 @@ export class IdentitySettings {
   readonly devMailboxEnabled: boolean;
   readonly inactivityArchiveAfterMs: number;
   readonly inactivityWarningBeforeMs: number;
+  readonly oidc: OidcSettings | undefined;
 
   constructor(values: Omit<IdentitySettings, never>) {
     this.issuer = values.issuer;
@@ -29,6 +42,7 @@ export class IdentitySettings {
     this.devMailboxEnabled = values.devMailboxEnabled;
     this.inactivityArchiveAfterMs = values.inactivityArchiveAfterMs;
     this.inactivityWarningBeforeMs = values.inactivityWarningBeforeMs;
+    this.oidc = values.oidc;
   }
 
   static fromConfig(config: IdentityConfig): IdentitySettings {
@@ -45,6 +59,21 @@ export class IdentitySettings {
       devMailboxEnabled: config.EMAIL_TRANSPORT === 'dev-sink',
       inactivityArchiveAfterMs: config.INACTIVITY_ARCHIVE_AFTER,
       inactivityWarningBeforeMs: config.INACTIVITY_WARNING_BEFORE,
+      oidc:
+        config.OIDC_ISSUER && config.OIDC_CLIENT_ID && config.OIDC_CLIENT_SECRET
+          ? {
+              issuer: config.OIDC_ISSUER,
+              clientId: config.OIDC_CLIENT_ID,
+              clientSecret: config.OIDC_CLIENT_SECRET,
+              redirectUri: config.OIDC_REDIRECT_URI ?? '',
+              scopes: config.OIDC_SCOPES,
+              idTokenAlgorithms: config.OIDC_ID_TOKEN_ALGORITHMS.split(',')
+                .map((alg) => alg.trim())
+                .filter((alg) => alg !== ''),
+              requestTtlMs: config.OIDC_REQUEST_TTL,
+              allowHttp: config.OIDC_ALLOW_HTTP,
+            }
+          : undefined,
     });
   }
 }
@@ -64,6 +93,7 @@ export function identitySettings(overrides: Partial<IdentitySettings> = {}): Ide
     devMailboxEnabled: false,
     inactivityArchiveAfterMs: 183 * 24 * 3_600_000,
     inactivityWarningBeforeMs: 7 * 24 * 3_600_000,
+    oidc: undefined,
     ...overrides,
   });
 }

@@ -39,6 +39,14 @@ export enum IdentityErrorCode {
   PolicyVersionExists = 'policy_version_exists',
   BootstrapRefused = 'bootstrap_refused',
   DevMailboxDisabled = 'dev_mailbox_disabled',
+  OidcNotConfigured = 'oidc_not_configured',
+  /** Unknown, tampered, used or expired state. */
+  OidcStateInvalid = 'oidc_state_invalid',
+  /** The provider refused the code, or its ID token or user info did not verify. */
+  OidcResponseInvalid = 'oidc_response_invalid',
+  /** No selected role, or no active account of the role's organisation linked to the subject. */
+  OidcAccountNotPermitted = 'oidc_account_not_permitted',
+  OidcSubjectTaken = 'oidc_subject_taken',
   /** A concurrent change won the single-document write: retry. */
   ConcurrentChange = 'concurrent_change',
 }
@@ -75,6 +83,11 @@ const KINDS: ErrorKinds<IdentityErrorCode> = {
   [IdentityErrorCode.PolicyVersionExists]: ErrorKind.AlreadyExists,
   [IdentityErrorCode.BootstrapRefused]: ErrorKind.PermissionDenied,
   [IdentityErrorCode.DevMailboxDisabled]: ErrorKind.FailedPrecondition,
+  [IdentityErrorCode.OidcNotConfigured]: ErrorKind.FailedPrecondition,
+  [IdentityErrorCode.OidcStateInvalid]: ErrorKind.Unauthenticated,
+  [IdentityErrorCode.OidcResponseInvalid]: ErrorKind.Unauthenticated,
+  [IdentityErrorCode.OidcAccountNotPermitted]: ErrorKind.PermissionDenied,
+  [IdentityErrorCode.OidcSubjectTaken]: ErrorKind.AlreadyExists,
   [IdentityErrorCode.ConcurrentChange]: ErrorKind.Conflict,
 };
 

@@ -39,6 +39,11 @@ export class GuardRepository {
     return this.claim(`totp:${staffId}:${step}`, { staffId, at });
   }
 
+  /** True for the first completion of the OIDC sign-in with this state hash. */
+  claimOidcState(stateHash: string, at: Date): Promise<boolean> {
+    return this.claim(`oidc:${stateHash}`, { at });
+  }
+
   private async claim(
     id: string,
     fields: { sessionId?: string; staffId?: string; reason?: string; at: Date },

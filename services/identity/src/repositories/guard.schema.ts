@@ -9,6 +9,7 @@
 //   revoked:<session id>      session revoked
 //   blocked:<staff id>        account suspended or archived: no sign-in, no refresh, no token
 //   totp:<staff id>:<step>    TOTP time step used
+//   oidc:<state hash>         OIDC sign-in completed (or attempted) with this state
 import { Schema } from 'mongoose';
 
 export interface GuardDocument {

@@ -11,6 +11,7 @@ import { sessionSchema, type SessionDocument } from './session.schema';
 import { signingKeySchema, type SigningKeyDocument } from './signing-key.schema';
 import { staffSchema, type StaffDocument } from './staff.schema';
 import { guardSchema, type GuardDocument } from './guard.schema';
+import { oidcRequestSchema, type OidcRequestDocument } from './oidc-request.schema';
 import { staffActivitySchema, type StaffActivityDocument } from './staff-activity.schema';
 
 function buildModels(connection: Connection) {
@@ -45,6 +46,11 @@ function buildModels(connection: Connection) {
       platformSettingSchema,
       'platform_settings',
     ),
+    oidcRequests: connection.model<OidcRequestDocument>(
+      'OidcRequest',
+      oidcRequestSchema,
+      'oidc_requests',
+    ),
   };
 }
 
@@ -61,6 +67,7 @@ export class IdentityDatabase {
   readonly platformSettings: Models['platformSettings'];
   readonly guards: Models['guards'];
   readonly staffActivity: Models['staffActivity'];
+  readonly oidcRequests: Models['oidcRequests'];
 
   private constructor(readonly connection: Connection) {
     const models = buildModels(connection);
@@ -74,6 +81,7 @@ export class IdentityDatabase {
     this.platformSettings = models.platformSettings;
     this.guards = models.guards;
     this.staffActivity = models.staffActivity;
+    this.oidcRequests = models.oidcRequests;
   }
 
   static async connect(uri: string): Promise<IdentityDatabase> {
@@ -122,6 +130,7 @@ export class IdentityDatabase {
       this.platformSettings,
       this.guards,
       this.staffActivity,
+      this.oidcRequests,
     ] as unknown as Model<never>[];
     for (const model of models) {
       await model.createCollection().catch((error: unknown) => {

@@ -126,6 +126,22 @@ export class StaffRepository {
     return docs.map(toStaff);
   }
 
+  /** OIDC sign-in: the account of this organisation linked to the provider's subject. */
+  async findByOidcSubject(scope: OdsCode, subject: string): Promise<Staff | undefined> {
+    const doc = await this.db.staff
+      .findOne({ organisation: scope, oidcSubject: subject })
+      .lean()
+      .exec();
+    return doc ? toStaff(doc) : undefined;
+  }
+
+  /** Links the provider's subject to an account (callers check it is not taken first). */
+  async linkOidcSubject(scope: OdsCode, id: string, subject: string): Promise<void> {
+    await this.db.staff
+      .updateOne({ _id: id, organisation: scope }, { $set: { oidcSubject: subject } })
+      .exec();
+  }
+
   async countActiveWithRole(scope: OdsCode, role: StaffRole): Promise<number> {
     return this.db.staff
       .countDocuments({ organisation: scope, status: 'active', roles: role })

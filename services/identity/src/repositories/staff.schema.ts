@@ -26,6 +26,8 @@ export interface StaffDocument {
   decidedAt?: Date | null;
   decisionReason?: string | null;
   registeredAt: Date;
+  /** The OIDC provider's subject (CIS2: the user's UUID) linked to this account, if any. */
+  oidcSubject?: string | null;
 }
 
 export const staffSchema = new Schema<StaffDocument>(
@@ -51,6 +53,7 @@ export const staffSchema = new Schema<StaffDocument>(
     decidedAt: { type: Date, default: null },
     decisionReason: { type: String, default: null },
     registeredAt: { type: Date, required: true },
+    oidcSubject: { type: String, default: null },
   },
   { versionKey: false, minimize: false },
 );
@@ -62,3 +65,4 @@ staffSchema.index(
   { name: 'organisation_clinical_user' },
 );
 staffSchema.index({ 'enrolmentTicket.hash': 1 }, { name: 'enrolment_ticket' });
+staffSchema.index({ organisation: 1, oidcSubject: 1 }, { name: 'organisation_oidc_subject' });

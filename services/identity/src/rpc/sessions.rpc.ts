@@ -7,12 +7,15 @@ import {
   SessionService,
   SignInResponseSchema,
   TotpEnrolmentRequiredSchema,
+  type CompleteOidcSignInRequest,
   type CompleteTotpEnrolmentRequest,
   type RefreshSessionRequest,
   type SignInRequest,
   type SignOutRequest,
   type StartTotpEnrolmentRequest,
 } from '@cairn/contracts/cairn/identity/v1/sessions_pb';
+import { CompleteOidcSignInUseCase } from '../usecases/complete-oidc-sign-in/complete-oidc-sign-in.usecase';
+import { StartOidcSignInUseCase } from '../usecases/start-oidc-sign-in/start-oidc-sign-in.usecase';
 import { CompleteTotpEnrolmentUseCase } from '../usecases/complete-totp-enrolment/complete-totp-enrolment.usecase';
 import { RefreshSessionUseCase } from '../usecases/refresh-session/refresh-session.usecase';
 import { SignInUseCase } from '../usecases/sign-in/sign-in.usecase';
@@ -28,6 +31,8 @@ export class SessionsRpc implements ServiceImpl<typeof SessionService> {
     private readonly completeEnrolment: CompleteTotpEnrolmentUseCase,
     private readonly refresh: RefreshSessionUseCase,
     private readonly signOutUseCase: SignOutUseCase,
+    private readonly startOidc: StartOidcSignInUseCase,
+    private readonly completeOidc: CompleteOidcSignInUseCase,
   ) {}
 
   async signIn(req: SignInRequest) {
@@ -80,5 +85,23 @@ export class SessionsRpc implements ServiceImpl<typeof SessionService> {
   async signOut(req: SignOutRequest) {
     await this.signOutUseCase.execute({ refreshToken: req.refreshToken });
     return {};
+  }
+
+  async startOidcSignIn() {
+    const started = await this.startOidc.execute();
+    return {
+      authorizationUrl: started.authorizationUrl,
+      state: started.state,
+      expiresAt: timestampFromDate(started.expiresAt),
+    };
+  }
+
+  async completeOidcSignIn(req: CompleteOidcSignInRequest) {
+    const tokens = await this.completeOidc.execute({
+      code: req.code,
+      state: req.state,
+      iss: req.iss,
+    });
+    return { tokens: tokensToProto(tokens) };
   }
 }

@@ -4,6 +4,7 @@ import {
   StaffService,
   type ApproveStaffRequest,
   type ChangeStaffRolesRequest,
+  type LinkOidcSubjectRequest,
   type RegisterRequest,
   type RejectStaffRequest,
   type ResendVerificationCodeRequest,
@@ -14,6 +15,7 @@ import { clinicalSystemFromProto, statusToProto } from '../events/proto-enums';
 import { ApproveStaffUseCase } from '../usecases/approve-staff/approve-staff.usecase';
 import { ChangeStaffRolesUseCase } from '../usecases/change-staff-roles/change-staff-roles.usecase';
 import { GetCurrentStaffUseCase } from '../usecases/get-current-staff/get-current-staff.usecase';
+import { LinkOidcSubjectUseCase } from '../usecases/link-oidc-subject/link-oidc-subject.usecase';
 import { ListPendingStaffUseCase } from '../usecases/list-pending-staff/list-pending-staff.usecase';
 import { RegisterStaffUseCase } from '../usecases/register-staff/register-staff.usecase';
 import { RejectStaffUseCase } from '../usecases/reject-staff/reject-staff.usecase';
@@ -34,6 +36,7 @@ export class StaffRpc implements ServiceImpl<typeof StaffService> {
     private readonly reject: RejectStaffUseCase,
     private readonly changeRoles: ChangeStaffRolesUseCase,
     private readonly suspend: SuspendStaffUseCase,
+    private readonly linkOidc: LinkOidcSubjectUseCase,
   ) {}
 
   async register(req: RegisterRequest) {
@@ -101,5 +104,14 @@ export class StaffRpc implements ServiceImpl<typeof StaffService> {
       reason: req.reason,
     });
     return { staff: staffToProto(result.staff), revokedSessions: result.revokedSessions };
+  }
+
+  async linkOidcSubject(req: LinkOidcSubjectRequest, ctx: HandlerContext) {
+    await this.linkOidc.execute({
+      actor: administratorActor(ctx),
+      staffId: req.staffId,
+      subject: req.oidcSubject,
+    });
+    return {};
   }
 }

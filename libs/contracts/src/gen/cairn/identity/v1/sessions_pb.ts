@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cairn/identity/v1/sessions.proto.
  */
 export const file_cairn_identity_v1_sessions: GenFile = /*@__PURE__*/
-  fileDesc("CiBjYWlybi9pZGVudGl0eS92MS9zZXNzaW9ucy5wcm90bxIRY2Fpcm4uaWRlbnRpdHkudjEiywEKDVNlc3Npb25Ub2tlbnMSFAoMYWNjZXNzX3Rva2VuGAEgASgJEjsKF2FjY2Vzc190b2tlbl9leHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1yZWZyZXNoX3Rva2VuGAMgASgJEjwKGHJlZnJlc2hfdG9rZW5fZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKc2Vzc2lvbl9pZBgFIAEoCSJDCg1TaWduSW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEhEKCXRvdHBfY29kZRgDIAEoCSIWChRTZWNvbmRGYWN0b3JSZXF1aXJlZCJhChVUb3RwRW5yb2xtZW50UmVxdWlyZWQSGAoQZW5yb2xtZW50X3RpY2tldBgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLmAQoOU2lnbkluUmVzcG9uc2USMgoGdG9rZW5zGAEgASgLMiAuY2Fpcm4uaWRlbnRpdHkudjEuU2Vzc2lvblRva2Vuc0gAEkkKFnNlY29uZF9mYWN0b3JfcmVxdWlyZWQYAiABKAsyJy5jYWlybi5pZGVudGl0eS52MS5TZWNvbmRGYWN0b3JSZXF1aXJlZEgAEksKF3RvdHBfZW5yb2xtZW50X3JlcXVpcmVkGAMgASgLMiguY2Fpcm4uaWRlbnRpdHkudjEuVG90cEVucm9sbWVudFJlcXVpcmVkSABCCAoGcmVzdWx0IjUKGVN0YXJ0VG90cEVucm9sbWVudFJlcXVlc3QSGAoQZW5yb2xtZW50X3RpY2tldBgBIAEoCSJBChpTdGFydFRvdHBFbnJvbG1lbnRSZXNwb25zZRIOCgZzZWNyZXQYASABKAkSEwoLb3RwYXV0aF91cmkYAiABKAkiSwocQ29tcGxldGVUb3RwRW5yb2xtZW50UmVxdWVzdBIYChBlbnJvbG1lbnRfdGlja2V0GAEgASgJEhEKCXRvdHBfY29kZRgCIAEoCSJRCh1Db21wbGV0ZVRvdHBFbnJvbG1lbnRSZXNwb25zZRIwCgZ0b2tlbnMYASABKAsyIC5jYWlybi5pZGVudGl0eS52MS5TZXNzaW9uVG9rZW5zIi4KFVJlZnJlc2hTZXNzaW9uUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIkoKFlJlZnJlc2hTZXNzaW9uUmVzcG9uc2USMAoGdG9rZW5zGAEgASgLMiAuY2Fpcm4uaWRlbnRpdHkudjEuU2Vzc2lvblRva2VucyInCg5TaWduT3V0UmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIhEKD1NpZ25PdXRSZXNwb25zZTKHBAoOU2Vzc2lvblNlcnZpY2USTQoGU2lnbkluEiAuY2Fpcm4uaWRlbnRpdHkudjEuU2lnbkluUmVxdWVzdBohLmNhaXJuLmlkZW50aXR5LnYxLlNpZ25JblJlc3BvbnNlEnEKElN0YXJ0VG90cEVucm9sbWVudBIsLmNhaXJuLmlkZW50aXR5LnYxLlN0YXJ0VG90cEVucm9sbWVudFJlcXVlc3QaLS5jYWlybi5pZGVudGl0eS52MS5TdGFydFRvdHBFbnJvbG1lbnRSZXNwb25zZRJ6ChVDb21wbGV0ZVRvdHBFbnJvbG1lbnQSLy5jYWlybi5pZGVudGl0eS52MS5Db21wbGV0ZVRvdHBFbnJvbG1lbnRSZXF1ZXN0GjAuY2Fpcm4uaWRlbnRpdHkudjEuQ29tcGxldGVUb3RwRW5yb2xtZW50UmVzcG9uc2USZQoOUmVmcmVzaFNlc3Npb24SKC5jYWlybi5pZGVudGl0eS52MS5SZWZyZXNoU2Vzc2lvblJlcXVlc3QaKS5jYWlybi5pZGVudGl0eS52MS5SZWZyZXNoU2Vzc2lvblJlc3BvbnNlElAKB1NpZ25PdXQSIS5jYWlybi5pZGVudGl0eS52MS5TaWduT3V0UmVxdWVzdBoiLmNhaXJuLmlkZW50aXR5LnYxLlNpZ25PdXRSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CiBjYWlybi9pZGVudGl0eS92MS9zZXNzaW9ucy5wcm90bxIRY2Fpcm4uaWRlbnRpdHkudjEiywEKDVNlc3Npb25Ub2tlbnMSFAoMYWNjZXNzX3Rva2VuGAEgASgJEjsKF2FjY2Vzc190b2tlbl9leHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIVCg1yZWZyZXNoX3Rva2VuGAMgASgJEjwKGHJlZnJlc2hfdG9rZW5fZXhwaXJlc19hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEgoKc2Vzc2lvbl9pZBgFIAEoCSJDCg1TaWduSW5SZXF1ZXN0Eg0KBWVtYWlsGAEgASgJEhAKCHBhc3N3b3JkGAIgASgJEhEKCXRvdHBfY29kZRgDIAEoCSIWChRTZWNvbmRGYWN0b3JSZXF1aXJlZCJhChVUb3RwRW5yb2xtZW50UmVxdWlyZWQSGAoQZW5yb2xtZW50X3RpY2tldBgBIAEoCRIuCgpleHBpcmVzX2F0GAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCLmAQoOU2lnbkluUmVzcG9uc2USMgoGdG9rZW5zGAEgASgLMiAuY2Fpcm4uaWRlbnRpdHkudjEuU2Vzc2lvblRva2Vuc0gAEkkKFnNlY29uZF9mYWN0b3JfcmVxdWlyZWQYAiABKAsyJy5jYWlybi5pZGVudGl0eS52MS5TZWNvbmRGYWN0b3JSZXF1aXJlZEgAEksKF3RvdHBfZW5yb2xtZW50X3JlcXVpcmVkGAMgASgLMiguY2Fpcm4uaWRlbnRpdHkudjEuVG90cEVucm9sbWVudFJlcXVpcmVkSABCCAoGcmVzdWx0IjUKGVN0YXJ0VG90cEVucm9sbWVudFJlcXVlc3QSGAoQZW5yb2xtZW50X3RpY2tldBgBIAEoCSJBChpTdGFydFRvdHBFbnJvbG1lbnRSZXNwb25zZRIOCgZzZWNyZXQYASABKAkSEwoLb3RwYXV0aF91cmkYAiABKAkiSwocQ29tcGxldGVUb3RwRW5yb2xtZW50UmVxdWVzdBIYChBlbnJvbG1lbnRfdGlja2V0GAEgASgJEhEKCXRvdHBfY29kZRgCIAEoCSJRCh1Db21wbGV0ZVRvdHBFbnJvbG1lbnRSZXNwb25zZRIwCgZ0b2tlbnMYASABKAsyIC5jYWlybi5pZGVudGl0eS52MS5TZXNzaW9uVG9rZW5zIi4KFVJlZnJlc2hTZXNzaW9uUmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIkoKFlJlZnJlc2hTZXNzaW9uUmVzcG9uc2USMAoGdG9rZW5zGAEgASgLMiAuY2Fpcm4uaWRlbnRpdHkudjEuU2Vzc2lvblRva2VucyInCg5TaWduT3V0UmVxdWVzdBIVCg1yZWZyZXNoX3Rva2VuGAEgASgJIhEKD1NpZ25PdXRSZXNwb25zZSIYChZTdGFydE9pZGNTaWduSW5SZXF1ZXN0InMKF1N0YXJ0T2lkY1NpZ25JblJlc3BvbnNlEhkKEWF1dGhvcml6YXRpb25fdXJsGAEgASgJEg0KBXN0YXRlGAIgASgJEi4KCmV4cGlyZXNfYXQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIkUKGUNvbXBsZXRlT2lkY1NpZ25JblJlcXVlc3QSDAoEY29kZRgBIAEoCRINCgVzdGF0ZRgCIAEoCRILCgNpc3MYAyABKAkiTgoaQ29tcGxldGVPaWRjU2lnbkluUmVzcG9uc2USMAoGdG9rZW5zGAEgASgLMiAuY2Fpcm4uaWRlbnRpdHkudjEuU2Vzc2lvblRva2VuczLkBQoOU2Vzc2lvblNlcnZpY2USTQoGU2lnbkluEiAuY2Fpcm4uaWRlbnRpdHkudjEuU2lnbkluUmVxdWVzdBohLmNhaXJuLmlkZW50aXR5LnYxLlNpZ25JblJlc3BvbnNlEnEKElN0YXJ0VG90cEVucm9sbWVudBIsLmNhaXJuLmlkZW50aXR5LnYxLlN0YXJ0VG90cEVucm9sbWVudFJlcXVlc3QaLS5jYWlybi5pZGVudGl0eS52MS5TdGFydFRvdHBFbnJvbG1lbnRSZXNwb25zZRJ6ChVDb21wbGV0ZVRvdHBFbnJvbG1lbnQSLy5jYWlybi5pZGVudGl0eS52MS5Db21wbGV0ZVRvdHBFbnJvbG1lbnRSZXF1ZXN0GjAuY2Fpcm4uaWRlbnRpdHkudjEuQ29tcGxldGVUb3RwRW5yb2xtZW50UmVzcG9uc2USZQoOUmVmcmVzaFNlc3Npb24SKC5jYWlybi5pZGVudGl0eS52MS5SZWZyZXNoU2Vzc2lvblJlcXVlc3QaKS5jYWlybi5pZGVudGl0eS52MS5SZWZyZXNoU2Vzc2lvblJlc3BvbnNlElAKB1NpZ25PdXQSIS5jYWlybi5pZGVudGl0eS52MS5TaWduT3V0UmVxdWVzdBoiLmNhaXJuLmlkZW50aXR5LnYxLlNpZ25PdXRSZXNwb25zZRJoCg9TdGFydE9pZGNTaWduSW4SKS5jYWlybi5pZGVudGl0eS52MS5TdGFydE9pZGNTaWduSW5SZXF1ZXN0GiouY2Fpcm4uaWRlbnRpdHkudjEuU3RhcnRPaWRjU2lnbkluUmVzcG9uc2UScQoSQ29tcGxldGVPaWRjU2lnbkluEiwuY2Fpcm4uaWRlbnRpdHkudjEuQ29tcGxldGVPaWRjU2lnbkluUmVxdWVzdBotLmNhaXJuLmlkZW50aXR5LnYxLkNvbXBsZXRlT2lkY1NpZ25JblJlc3BvbnNlYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * @generated from message cairn.identity.v1.SessionTokens
@@ -308,6 +308,96 @@ export const SignOutResponseSchema: GenMessage<SignOutResponse> = /*@__PURE__*/
   messageDesc(file_cairn_identity_v1_sessions, 12);
 
 /**
+ * @generated from message cairn.identity.v1.StartOidcSignInRequest
+ */
+export type StartOidcSignInRequest = Message<"cairn.identity.v1.StartOidcSignInRequest"> & {
+};
+
+/**
+ * Describes the message cairn.identity.v1.StartOidcSignInRequest.
+ * Use `create(StartOidcSignInRequestSchema)` to create a new message.
+ */
+export const StartOidcSignInRequestSchema: GenMessage<StartOidcSignInRequest> = /*@__PURE__*/
+  messageDesc(file_cairn_identity_v1_sessions, 13);
+
+/**
+ * @generated from message cairn.identity.v1.StartOidcSignInResponse
+ */
+export type StartOidcSignInResponse = Message<"cairn.identity.v1.StartOidcSignInResponse"> & {
+  /**
+   * Send the browser here; the provider redirects back to the configured redirect URI.
+   *
+   * @generated from field: string authorization_url = 1;
+   */
+  authorizationUrl: string;
+
+  /**
+   * Also in the URL; single use, valid until expires_at.
+   *
+   * @generated from field: string state = 2;
+   */
+  state: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp expires_at = 3;
+   */
+  expiresAt?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message cairn.identity.v1.StartOidcSignInResponse.
+ * Use `create(StartOidcSignInResponseSchema)` to create a new message.
+ */
+export const StartOidcSignInResponseSchema: GenMessage<StartOidcSignInResponse> = /*@__PURE__*/
+  messageDesc(file_cairn_identity_v1_sessions, 14);
+
+/**
+ * @generated from message cairn.identity.v1.CompleteOidcSignInRequest
+ */
+export type CompleteOidcSignInRequest = Message<"cairn.identity.v1.CompleteOidcSignInRequest"> & {
+  /**
+   * @generated from field: string code = 1;
+   */
+  code: string;
+
+  /**
+   * @generated from field: string state = 2;
+   */
+  state: string;
+
+  /**
+   * The `iss` response parameter (RFC 9207), when the provider sends one.
+   *
+   * @generated from field: string iss = 3;
+   */
+  iss: string;
+};
+
+/**
+ * Describes the message cairn.identity.v1.CompleteOidcSignInRequest.
+ * Use `create(CompleteOidcSignInRequestSchema)` to create a new message.
+ */
+export const CompleteOidcSignInRequestSchema: GenMessage<CompleteOidcSignInRequest> = /*@__PURE__*/
+  messageDesc(file_cairn_identity_v1_sessions, 15);
+
+/**
+ * @generated from message cairn.identity.v1.CompleteOidcSignInResponse
+ */
+export type CompleteOidcSignInResponse = Message<"cairn.identity.v1.CompleteOidcSignInResponse"> & {
+  /**
+   * @generated from field: cairn.identity.v1.SessionTokens tokens = 1;
+   */
+  tokens?: SessionTokens | undefined;
+};
+
+/**
+ * Describes the message cairn.identity.v1.CompleteOidcSignInResponse.
+ * Use `create(CompleteOidcSignInResponseSchema)` to create a new message.
+ */
+export const CompleteOidcSignInResponseSchema: GenMessage<CompleteOidcSignInResponse> = /*@__PURE__*/
+  messageDesc(file_cairn_identity_v1_sessions, 16);
+
+/**
  * @generated from service cairn.identity.v1.SessionService
  */
 export const SessionService: GenService<{
@@ -360,6 +450,31 @@ export const SessionService: GenService<{
     methodKind: "unary";
     input: typeof SignOutRequestSchema;
     output: typeof SignOutResponseSchema;
+  },
+  /**
+   * Anonymous. OIDC sign-in (shaped for NHS CIS2 Authentication): the provider's authorization
+   * URL, with state, nonce and a PKCE (S256) verifier kept by identity for a few minutes.
+   * FailedPrecondition when OIDC is not configured.
+   *
+   * @generated from rpc cairn.identity.v1.SessionService.StartOidcSignIn
+   */
+  startOidcSignIn: {
+    methodKind: "unary";
+    input: typeof StartOidcSignInRequestSchema;
+    output: typeof StartOidcSignInResponseSchema;
+  },
+  /**
+   * Anonymous. With the parameters the provider redirected back with: exchanges the code,
+   * verifies the ID token and the selected role, and signs in the linked account of the role's
+   * organisation. Unauthenticated for an unknown, used or expired state or a bad code or token;
+   * PermissionDenied when no active account of that organisation is linked to the subject.
+   *
+   * @generated from rpc cairn.identity.v1.SessionService.CompleteOidcSignIn
+   */
+  completeOidcSignIn: {
+    methodKind: "unary";
+    input: typeof CompleteOidcSignInRequestSchema;
+    output: typeof CompleteOidcSignInResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_cairn_identity_v1_sessions, 0);
