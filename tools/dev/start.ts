@@ -20,10 +20,13 @@ const secrets = devSecrets(settings.stateDir);
 
 const servicesDir = join(root, 'services');
 const services = existsSync(servicesDir)
-  ? readdirSync(servicesDir).filter((name) => {
-      const project = join(servicesDir, name, 'project.json');
-      return existsSync(project) && JSON.parse(readFileSync(project, 'utf8')).targets?.serve;
-    })
+  ? readdirSync(servicesDir)
+      .filter((name) => {
+        const project = join(servicesDir, name, 'project.json');
+        return existsSync(project) && JSON.parse(readFileSync(project, 'utf8')).targets?.serve;
+      })
+      // identity first: the others fetch its JWKS when they start.
+      .sort((a, b) => Number(b === 'identity') - Number(a === 'identity'))
   : [];
 
 const children: ChildProcess[] = [];
