@@ -2,6 +2,7 @@
 // The Jest global setup (./jest/global-setup.ts) starts the servers with tools/infra and puts
 // their endpoints in the environment; every medium test reads them through testInfra().
 import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
 
 export interface TestInfra {
   kafkaBrokers: string[];
@@ -44,4 +45,13 @@ export function uniqueName(prefix: string): string {
     .replace(/[^a-z0-9-]/g, '-')
     .slice(0, 30);
   return `${clean}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+}
+
+/** A loopback port nothing listens on right now, for a server a test starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }

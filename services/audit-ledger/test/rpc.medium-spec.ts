@@ -26,7 +26,7 @@ import { createServiceClient } from '@cairn/platform';
 import { headBlobName } from '../src/heads/tree-head.blob-store';
 import type { Ledger } from '../src/ledger';
 import { syntheticNhsNumber, TestKafka } from './support/events';
-import { grpcJsUnary } from './support/grpc-js';
+import { grpcJsUnary } from '@cairn/testing';
 import { startInProcess, waitFor } from './support/in-process';
 import { ledgerTestEnv, type LedgerTestEnv } from './support/ledger-env';
 

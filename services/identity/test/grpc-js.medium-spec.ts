@@ -3,7 +3,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { Health, HealthCheckResponse_ServingStatus } from '@cairn/contracts';
 import { OrganisationService } from '@cairn/contracts/cairn/identity/v1/organisations_pb';
-import { grpcJsUnary } from './support/grpc-js';
+import { grpcJsUnary } from '@cairn/testing';
 import { IdentityHarness } from './support/identity-harness';
 
 describe('identity with @grpc/grpc-js', () => {

@@ -1,8 +1,7 @@
 // Configuration for one test's ledger: its own database, consumer group, topic namespace, blob
 // container and keys, so test files run in parallel and re-run without cleanup.
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { createServer } from 'node:net';
-import { testInfra, uniqueName } from '@cairn/testing';
+import { freePort, testInfra, uniqueName } from '@cairn/testing';
 
 export interface LedgerTestEnv {
   readonly env: Record<string, string>;
@@ -11,14 +10,6 @@ export interface LedgerTestEnv {
   topic(name: string): string;
   readonly publicKey: KeyObject;
   readonly database: string;
-}
-
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 export async function ledgerTestEnv(
