@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes a fresh machine able to build and test Cairn: system tools first (Java and Maven for
-# Kafka, Go for FerretDB), then the npm workspace. Idempotent and
-# quick when everything is there. Used by `npm start`, `npm test` and .ci/run.
+# Kafka, Go for FerretDB and Helm, Chromium for browser tests, clamd for malware-scan tests),
+# then the npm workspace. Idempotent and quick when everything is there. Used by `npm start`, `npm test` and .ci/run.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -9,6 +9,10 @@ need=()
 command -v java >/dev/null 2>&1 || need+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null 2>&1 || need+=(maven)
 command -v go >/dev/null 2>&1 || need+=(golang-go)
+# The gateway's browser tests drive Debian's Chromium through playwright-core (no browser download).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# The media vault's malware scanner tests start their own clamd with a signature file they write.
+command -v clamd >/dev/null 2>&1 || [ -x /usr/sbin/clamd ] || need+=(clamav-daemon)
 
 if [ ${#need[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
