@@ -21,6 +21,7 @@ import { SubjectKeyRepository } from './repositories/subject-key.repository';
 import { TreeHeadRepository } from './repositories/tree-head.repository';
 import { TreeRepository, type AppendStepHook } from './repositories/tree.repository';
 import { EraseSubjectUseCase } from './usecases/erase-subject/erase-subject.usecase';
+import { ErasureOrderHandler } from './events/erasure-order.handler';
 import { ExportEntriesUseCase } from './usecases/export-entries/export-entries.usecase';
 import { IngestRecordsUseCase } from './usecases/ingest-records/ingest-records.usecase';
 import { QueryEntriesUseCase } from './usecases/query-entries/query-entries.usecase';
@@ -42,6 +43,7 @@ export interface Ledger {
   readonly signer: TreeHeadSigner;
   readonly consumer: LedgerConsumer;
   readonly erase: EraseSubjectUseCase;
+  readonly reads: ReadLedgerUseCase;
   readonly blobs: TreeHeadBlobStore;
 }
 
@@ -140,10 +142,22 @@ export async function startLedger(
     config.LEDGER_IDENTITY_EVENTS_TOPIC,
     logger,
   );
+  const erase = new EraseSubjectUseCase(tree, subjectKeys, payloads, pseudonymiser);
+  const deadLetters = new DeadLetterPublisher(kafka, config.LEDGER_CONSUMER_GROUP);
+  const erasureOrders = new ErasureOrderHandler(
+    erase,
+    kafka,
+    deadLetters,
+    {
+      retentionTopic: config.LEDGER_RETENTION_EVENTS_TOPIC,
+      eventsTopic: config.LEDGER_EVENTS_TOPIC,
+    },
+    logger,
+  );
   const consumer = new LedgerConsumer(
     kafka,
     new IngestRecordsUseCase(tree, subjectKeys, payloads, pseudonymiser, keyWrapper),
-    new DeadLetterPublisher(kafka, config.LEDGER_CONSUMER_GROUP),
+    deadLetters,
     {
       groupId: config.LEDGER_CONSUMER_GROUP,
       topicPattern: config.LEDGER_TOPIC_PATTERN,
@@ -153,6 +167,7 @@ export async function startLedger(
       maxBatch: config.LEDGER_MAX_BATCH,
       onAppended: (size) => signer.noteTreeSize(size),
       onRecords: (records) => revocationFeed.observe(records),
+      onDurable: (records) => erasureOrders.handle(records),
     },
     logger,
   );
@@ -166,7 +181,8 @@ export async function startLedger(
     heads,
     signer,
     consumer,
-    erase: new EraseSubjectUseCase(tree, subjectKeys, payloads, pseudonymiser),
+    erase,
+    reads,
     blobs,
   };
 }

@@ -263,13 +263,20 @@ describe('audit-ledger gRPC', () => {
     const before = headOf(await latestHeadCovering(4));
     const outcome = await ledger.erase.execute({
       erasureId: 'erasure-1',
+      organisation: 'A81001',
       patientNhsNumber: patientP,
     });
     expect(outcome.payloadsDeleted).toBe(2);
+    expect(outcome.keysDestroyed).toBe(1);
     // Idempotent: running the erasure again adds no second redaction leaf.
     expect(
-      (await ledger.erase.execute({ erasureId: 'erasure-1', patientNhsNumber: patientP }))
-        .redactionLeafIndex,
+      (
+        await ledger.erase.execute({
+          erasureId: 'erasure-1',
+          organisation: 'A81001',
+          patientNhsNumber: patientP,
+        })
+      ).redactionLeafIndex,
     ).toBe(outcome.redactionLeafIndex);
 
     const erased = await client.getLeaf(

@@ -1,10 +1,12 @@
-// The simulated GP system's FHIR R4 API over HTTP (read-only, JSON). Base path /fhir/R4:
+// The simulated GP system's FHIR R4 API over HTTP (JSON). Base path /fhir/R4:
 //   GET metadata                              a CapabilityStatement
 //   GET Patient/<id>
 //   GET Patient?identifier=<system>|<nhs>[&general-practitioner=<ods>]
 //   GET Patient?family=…&birthdate=[eq]YYYY-MM-DD[&given=…][&gender=…][&general-practitioner=<ods>][&_count=n]
 //   GET PractitionerRole?organization.identifier=<system>|<ods>
 //                       &practitioner.identifier=<system>|<id>[&active=true|false]
+//   POST DocumentReference, GET DocumentReference/<id>, GET DocumentReference?patient=…
+//                                             documents filed to records (documents.ts)
 // Searches are strict: an unknown parameter, an unsupported prefix or a search without
 // identifying criteria is 400 with an OperationOutcome, so a client that sends something the
 // simulator does not understand finds out instead of getting everything.
@@ -24,11 +26,20 @@ import {
   userIdSystem,
   type Resource,
 } from './fhir-resources.ts';
+import {
+  createDocumentReference,
+  DocumentStore,
+  FhirError,
+  readDocumentReferences,
+} from './documents.ts';
 
 export const BASE_PATH = '/fhir/R4';
 
 export interface GpSimulatorOptions {
   readonly gp?: SyntheticGpSystem;
+  readonly documents?: DocumentStore;
+  /** Larger request bodies are refused with 413. Default 64 MiB (32 MiB of files as base64). */
+  readonly maxRequestBytes?: number;
   /** Default 127.0.0.1. */
   readonly host?: string;
   /** 0 picks a free port. */
@@ -41,21 +52,12 @@ export interface GpSimulatorOptions {
 
 export interface RunningGpSimulator {
   readonly gp: SyntheticGpSystem;
+  /** What has been filed to records (POST DocumentReference). */
+  readonly documents: DocumentStore;
   /** The FHIR base URL, e.g. http://127.0.0.1:8090/fhir/R4 */
   readonly baseUrl: string;
   readonly port: number;
   close(): Promise<void>;
-}
-
-class FhirError extends Error {
-  readonly status: number;
-  readonly code: string;
-
-  constructor(status: number, code: string, message: string) {
-    super(message);
-    this.status = status;
-    this.code = code;
-  }
 }
 
 const GENDERS: readonly SyntheticGender[] = ['male', 'female', 'other', 'unknown'];
@@ -96,11 +98,13 @@ function practiceParam(params: URLSearchParams): string | undefined {
   return value;
 }
 
+/** A GET under the FHIR base (path without the base). */
 export function handleFhirRequest(
   gp: SyntheticGpSystem,
   baseUrl: string,
   path: string,
   params: URLSearchParams,
+  documents: DocumentStore = new DocumentStore(),
 ): { status: number; body: Resource } {
   const self = `${baseUrl}${path}${params.size > 0 ? `?${params.toString()}` : ''}`;
   if (path === '/metadata') {
@@ -119,6 +123,11 @@ export function handleFhirRequest(
             resource: [
               { type: 'Patient', interaction: [{ code: 'read' }, { code: 'search-type' }] },
               { type: 'PractitionerRole', interaction: [{ code: 'search-type' }] },
+              {
+                type: 'DocumentReference',
+                interaction: [{ code: 'read' }, { code: 'search-type' }, { code: 'create' }],
+                conditionalCreate: true,
+              },
             ],
           },
         ],
@@ -134,6 +143,13 @@ export function handleFhirRequest(
   if (path === '/Patient') return { status: 200, body: searchPatients(gp, baseUrl, self, params) };
   if (path === '/PractitionerRole') {
     return { status: 200, body: searchPractitionerRoles(gp, baseUrl, self, params) };
+  }
+  const document = /^\/DocumentReference(?:\/([A-Za-z0-9.-]{1,64}))?$/.exec(path);
+  if (document) {
+    return {
+      status: 200,
+      body: readDocumentReferences(documents, baseUrl, self, document[1], params),
+    };
   }
   throw new FhirError(404, 'not-found', 'unknown resource type or path');
 }
@@ -216,14 +232,45 @@ function searchPractitionerRoles(
   return searchBundle(self, baseUrl, roles.slice(0, count(params)), roles.length);
 }
 
-function send(res: ServerResponse, status: number, body: Resource): void {
+function send(
+  res: ServerResponse,
+  status: number,
+  body: Resource,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/fhir+json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    ...headers,
   });
   res.end(text);
+}
+
+const JSON_TYPE = /^application\/(fhir\+)?json(;|$)/i;
+
+/** The request body as JSON, refused beyond `limit` bytes. Never logged. */
+async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  if (!JSON_TYPE.test(req.headers['content-type'] ?? '')) {
+    throw new FhirError(415, 'not-supported', 'Content-Type must be application/fhir+json');
+  }
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) {
+    throw new FhirError(413, 'too-costly', `request body over ${limit} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).byteLength;
+    if (size > limit) throw new FhirError(413, 'too-costly', `request body over ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new FhirError(400, 'structure', 'the body is not JSON');
+  }
 }
 
 export async function startGpSimulator(options: GpSimulatorOptions): Promise<RunningGpSimulator> {
@@ -231,38 +278,71 @@ export async function startGpSimulator(options: GpSimulatorOptions): Promise<Run
   const host = options.host ?? '127.0.0.1';
   let baseUrl = '';
 
-  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+  const documents = options.documents ?? new DocumentStore();
+  const maxRequestBytes = options.maxRequestBytes ?? 64 * 1024 * 1024;
+
+  const answer = async (
+    req: IncomingMessage,
+    url: URL,
+  ): Promise<{ status: number; body?: Resource; location?: string }> => {
+    if (!url.pathname.startsWith(`${BASE_PATH}/`)) {
+      throw new FhirError(404, 'not-found', `the FHIR base is ${BASE_PATH}`);
+    }
+    const path = url.pathname.slice(BASE_PATH.length);
+    if (req.method === 'GET') {
+      return handleFhirRequest(gp, baseUrl, path, url.searchParams, documents);
+    }
+    if (req.method === 'POST' && path === '/DocumentReference') {
+      const body = await readJsonBody(req, maxRequestBytes);
+      const header = req.headers['if-none-exist'];
+      const created = createDocumentReference(
+        gp,
+        documents,
+        baseUrl,
+        body,
+        Array.isArray(header) ? header.join(',') : header,
+      );
+      const minimal = /(^|[\s,;])return=minimal($|[\s,;])/.test(String(req.headers.prefer ?? ''));
+      return minimal ? { status: created.status, location: created.location } : created;
+    }
+    throw new FhirError(405, 'not-supported', 'GET, or POST DocumentReference');
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const url = new URL(req.url ?? '/', 'http://simulator');
     let status = 500;
     try {
-      if (req.method !== 'GET') throw new FhirError(405, 'not-supported', 'read-only: GET only');
-      if (!url.pathname.startsWith(`${BASE_PATH}/`)) {
-        throw new FhirError(404, 'not-found', `the FHIR base is ${BASE_PATH}`);
+      const result = await answer(req, url);
+      status = result.status;
+      const headers: Record<string, string> = result.location ? { location: result.location } : {};
+      if (result.body === undefined) {
+        res.writeHead(result.status, {
+          ...headers,
+          'content-length': 0,
+          'cache-control': 'no-store',
+        });
+        res.end();
+      } else {
+        send(res, result.status, result.body, headers);
       }
-      const answer = handleFhirRequest(
-        gp,
-        baseUrl,
-        url.pathname.slice(BASE_PATH.length),
-        url.searchParams,
-      );
-      status = answer.status;
-      send(res, answer.status, answer.body);
     } catch (error) {
       if (error instanceof FhirError) {
         status = error.status;
+        // A refused upload is not read to the end: close the connection rather than drain it.
+        if (error.status === 413) res.shouldKeepAlive = false;
         send(res, error.status, operationOutcome(error.code, error.message));
       } else {
         send(res, 500, operationOutcome('exception', 'internal error'));
       }
     }
-    // Path only: the query holds NHS numbers and names.
+    // Method, path and status only: queries hold NHS numbers and names, bodies patient data.
     options.onRequest?.(`${req.method ?? '?'} ${url.pathname} ${status}`);
   };
 
   const server: Server = createServer((req, res) => {
     const delay = options.delayMs ?? 0;
-    if (delay > 0) setTimeout(() => handle(req, res), delay);
-    else handle(req, res);
+    if (delay > 0) setTimeout(() => void handle(req, res), delay);
+    else void handle(req, res);
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -273,6 +353,7 @@ export async function startGpSimulator(options: GpSimulatorOptions): Promise<Run
   baseUrl = `http://${urlHost}:${port}${BASE_PATH}`;
   return {
     gp,
+    documents,
     baseUrl,
     port,
     close: () =>

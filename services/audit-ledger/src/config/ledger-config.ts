@@ -106,6 +106,12 @@ export const ledgerConfigSchema = baseConfigSchema
      * recorded (only when the topic is also recorded, i.e. matches LEDGER_TOPIC_PATTERN).
      */
     LEDGER_IDENTITY_EVENTS_TOPIC: envVar.text().default('cairn.identity.events.v1'),
+    /**
+     * Where the retention service's ErasureOrdered events are read from (only when the topic is
+     * also recorded). The ledger's part of an erasure: crypto-shredding plus a redaction leaf,
+     * answered with ErasureCompleted on LEDGER_EVENTS_TOPIC.
+     */
+    LEDGER_RETENTION_EVENTS_TOPIC: envVar.text().default('cairn.retention.events.v1'),
     /** `iss` of identity's access tokens (normalised as identity normalises its own). */
     IDENTITY_ISSUER: envVar.url(),
     /** Identity's JWKS, e.g. http://identity:8061/.well-known/jwks.json. */

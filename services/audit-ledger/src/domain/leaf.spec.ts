@@ -55,8 +55,16 @@ describe('leaf encoding', () => {
     });
     expect(bad.eventId).toBe('malformed:t:2:17');
     expect(bad.kind).toBe(LeafKind.Malformed);
-    const red = redactionLeaf({ erasureId: 'e1', patientPseudonym: 'p', time: new Date(0) });
+    const red = redactionLeaf({
+      erasureId: 'e1',
+      organisation: 'A81001',
+      patientPseudonym: 'p',
+      time: new Date(0),
+    });
     expect(red.eventId).toBe('redaction:e1');
-    expect(new TextDecoder().decode(red.leafData)).toContain('"kind":"redaction"');
+    expect(red.organisation).toBe('A81001');
+    const text = new TextDecoder().decode(red.leafData);
+    expect(text).toContain('"kind":"redaction"');
+    expect(text).toContain('"org":"A81001"');
   });
 });

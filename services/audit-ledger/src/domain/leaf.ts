@@ -142,6 +142,9 @@ export function redactionEventId(erasureId: string): string {
 
 export interface RedactionLeafInput {
   readonly erasureId: string;
+  /** The organisation whose data was erased (ODS code). */
+  readonly organisation: string;
+  /** The patient's pseudonym; empty when the whole organisation's data was erased. */
   readonly patientPseudonym: string;
   readonly time: Date;
   /** Who ordered the erasure (the retention service's actor), when known. */
@@ -158,7 +161,7 @@ export function redactionLeaf(input: RedactionLeafInput): NewLeaf {
       eventType: 'cairn.audit_ledger.Redaction',
       source: '/cairn/audit-ledger',
       eventTime: input.time,
-      organisation: '',
+      organisation: input.organisation,
       actor: input.actor,
       patientPseudonym: input.patientPseudonym,
       topic: '',
@@ -168,6 +171,7 @@ export function redactionLeaf(input: RedactionLeafInput): NewLeaf {
       kind: LeafKind.Redaction,
       id: eventId,
       erasure: input.erasureId,
+      org: input.organisation,
       patient: input.patientPseudonym,
       time,
       actor: input.actor ? { kind: input.actor.kind, id: input.actor.id } : null,

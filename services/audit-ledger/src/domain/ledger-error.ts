@@ -9,6 +9,7 @@ export enum LedgerErrorCode {
   InvalidNhsNumber = 'LEDGER_INVALID_NHS_NUMBER',
   OrganisationNotPermitted = 'LEDGER_ORGANISATION_NOT_PERMITTED',
   InvalidPageToken = 'LEDGER_INVALID_PAGE_TOKEN',
+  InvalidErasureOrder = 'LEDGER_INVALID_ERASURE_ORDER',
 }
 
 export const LedgerError = defineDomainError<LedgerErrorCode>('LedgerError', {
@@ -19,4 +20,5 @@ export const LedgerError = defineDomainError<LedgerErrorCode>('LedgerError', {
   [LedgerErrorCode.InvalidNhsNumber]: ErrorKind.InvalidArgument,
   [LedgerErrorCode.OrganisationNotPermitted]: ErrorKind.PermissionDenied,
   [LedgerErrorCode.InvalidPageToken]: ErrorKind.InvalidArgument,
+  [LedgerErrorCode.InvalidErasureOrder]: ErrorKind.InvalidArgument,
 });

@@ -22,6 +22,11 @@ export interface LedgerConsumerOptions {
   readonly onAppended?: (treeSize: number) => void;
   /** Sees every record before it is appended (session revocations). Must not throw. */
   readonly onRecords?: (records: readonly RawRecord[]) => void;
+  /**
+   * Acts on records once they are durable leaves, before their offsets are committed (erasure
+   * orders). A throw fails the batch, which is then delivered again: the step must be idempotent.
+   */
+  readonly onDurable?: (records: readonly RawRecord[]) => Promise<void>;
 }
 
 export class LedgerConsumer {
@@ -107,6 +112,7 @@ export class LedgerConsumer {
       this.options.onRecords?.(records);
       const outcome = await this.ingest.execute(records);
       if (outcome.malformed.length > 0) await this.deadLetters.publish(outcome.malformed);
+      await this.options.onDurable?.(records);
       const last = chunk[chunk.length - 1].offset;
       resolveOffset(last);
       await consumer.commitOffsets([

@@ -72,6 +72,26 @@ export class SubjectKeyRepository {
     }
   }
 
+  /**
+   * Subjects with a key (active or erased) whose id is `own` or starts with `patientPrefix`:
+   * everything one organisation holds (see subjectsOfOrganisation). Prefixes are ODS codes,
+   * checked by the caller, so the regular expression holds no user-controlled metacharacters.
+   */
+  async subjectsOf(scope: { own: string; patientPrefix: string }): Promise<string[]> {
+    const docs = await this.db.subjectKeys.collection
+      .find(
+        {
+          $or: [
+            { _id: scope.own as never },
+            { _id: { $regex: `^${escapeRegex(scope.patientPrefix)}` } as never },
+          ],
+        },
+        { projection: { _id: 1 } },
+      )
+      .toArray();
+    return docs.map((d) => String(d._id));
+  }
+
   /** Destroys the key and salt, leaving a tombstone. Idempotent. */
   async destroy(subject: string, erasureId: string): Promise<void> {
     this.cache.delete(subject);
@@ -85,4 +105,8 @@ export class SubjectKeyRepository {
       { upsert: true },
     );
   }
+}
+
+function escapeRegex(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

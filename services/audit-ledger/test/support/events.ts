@@ -52,8 +52,13 @@ export class TestKafka {
     return ids;
   }
 
-  /** Reads every record on a topic from the beginning, until `count` arrived. */
-  async readTopic(topic: string, count: number, timeoutMs = 30_000) {
+  /** Reads every record on a topic from the beginning, until `count` arrived (that `keep`). */
+  async readTopic(
+    topic: string,
+    count: number,
+    timeoutMs = 30_000,
+    keep: (record: { value: Buffer | null; headers: IHeaders }) => boolean = () => true,
+  ) {
     const consumer = this.kafka.consumer({ groupId: uniqueName('reader') });
     const seen: Array<{ value: Buffer | null; headers: IHeaders }> = [];
     await consumer.connect();
@@ -66,7 +71,9 @@ export class TestKafka {
         );
         void consumer.run({
           eachMessage: async ({ message }) => {
-            seen.push({ value: message.value, headers: message.headers ?? {} });
+            const record = { value: message.value, headers: message.headers ?? {} };
+            if (!keep(record)) return;
+            seen.push(record);
             if (seen.length >= count) {
               clearTimeout(timer);
               resolve();

@@ -35,6 +35,7 @@ describe('directory configuration', () => {
       kind: 'fhir',
       baseUrl: 'https://gp.example.nhs.uk/fhir/R4',
       timeoutMs: 3_000,
+      fileTimeoutMs: 30_000,
       allowDramaNumbers: false,
       headers: { authorization: 'Bearer abc' },
     });

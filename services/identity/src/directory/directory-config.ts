@@ -17,6 +17,8 @@ export const directoryConfigShape = {
   DIRECTORY_FHIR_URL: envVar.url().optional(),
   /** Per-request timeout towards the FHIR server. */
   DIRECTORY_FHIR_TIMEOUT: envVar.duration().default(5_000),
+  /** Timeout for filing a document to a record (save to record sends up to ~43 MiB). */
+  DIRECTORY_FHIR_FILE_TIMEOUT: envVar.duration().default(30_000),
   /** Sent as the Authorization header to the FHIR server, e.g. "Bearer …". */
   DIRECTORY_FHIR_AUTHORIZATION: envVar.secret().optional(),
   /** Accept Ofcom drama-range mobiles (07700 900xxx) from the FHIR server: GP simulator only. */
@@ -87,6 +89,7 @@ export function clinicalSystemOptionsFromConfig(config: DirectoryConfig): Clinic
     kind: 'fhir',
     baseUrl: config.DIRECTORY_FHIR_URL,
     timeoutMs: config.DIRECTORY_FHIR_TIMEOUT,
+    fileTimeoutMs: config.DIRECTORY_FHIR_FILE_TIMEOUT,
     allowDramaNumbers: config.DIRECTORY_ALLOW_DRAMA_MOBILES,
     ...(config.DIRECTORY_FHIR_AUTHORIZATION === undefined
       ? {}

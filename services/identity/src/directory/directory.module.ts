@@ -1,6 +1,7 @@
 // The patient directory as a Nest module: the clinical-system adapter chosen by configuration,
-// the use cases, the access-event recording and the PatientDirectoryService RPC (found by the
-// platform's RpcModule wherever this module is imported). See README.md for wiring.
+// the use cases, the access-event recording, and the PatientDirectoryService and
+// ClinicalRecordService RPCs (found by the platform's RpcModule wherever this module is
+// imported). See README.md for wiring.
 import type { Outbox } from '@cairn/events';
 import type { Logger } from '@cairn/platform';
 import {
@@ -18,9 +19,12 @@ import type { ClinicalSystemOptions } from './directory-config';
 import { DirectoryClock, systemDirectoryClock } from './domain/directory-clock';
 import { DirectoryEvents } from './events/directory-events';
 import { DirectoryRepository } from './repositories/directory.repository';
+import { RecordFilingRepository } from './repositories/record-filing.repository';
+import { ClinicalRecordRpc } from './rpc/clinical-record.rpc';
 import { PatientDirectoryRpc } from './rpc/patient-directory.rpc';
 import { FindPatientUseCase } from './usecases/find-patient/find-patient.usecase';
 import { LookUpRecorder } from './usecases/record-look-up';
+import { SaveToRecordUseCase } from './usecases/save-to-record/save-to-record.usecase';
 import { SearchPatientsUseCase } from './usecases/search-patients/search-patients.usecase';
 
 export interface DirectoryModuleOptions {
@@ -49,7 +53,10 @@ export function createClinicalSystem(
 
 @Module({})
 export class DirectoryModule implements OnModuleInit {
-  constructor(@Inject(DirectoryRepository) private readonly repository: DirectoryRepository) {}
+  constructor(
+    @Inject(DirectoryRepository) private readonly repository: DirectoryRepository,
+    @Inject(RecordFilingRepository) private readonly filings: RecordFilingRepository,
+  ) {}
 
   static forRoot(options: DirectoryModuleOptions): DynamicModule {
     return {
@@ -64,22 +71,32 @@ export class DirectoryModule implements OnModuleInit {
           provide: DirectoryRepository,
           useValue: new DirectoryRepository(options.connection, options.outbox),
         },
+        {
+          provide: RecordFilingRepository,
+          useValue: new RecordFilingRepository(options.connection, options.outbox),
+        },
         { provide: DirectoryEvents, useValue: new DirectoryEvents(options.outbox) },
         LookUpRecorder,
         FindPatientUseCase,
         SearchPatientsUseCase,
+        SaveToRecordUseCase,
         PatientDirectoryRpc,
+        ClinicalRecordRpc,
       ],
-      exports: [ClinicalSystem, FindPatientUseCase, SearchPatientsUseCase],
+      exports: [ClinicalSystem, FindPatientUseCase, SearchPatientsUseCase, SaveToRecordUseCase],
     };
   }
 
   /** The directory's models whose documents carry outbox events: register them with the relay. */
   static outboxModels(app: INestApplicationContext): Model<unknown>[] {
-    return app.get(DirectoryRepository).outboxModels;
+    return [
+      ...app.get(DirectoryRepository).outboxModels,
+      ...app.get(RecordFilingRepository).outboxModels,
+    ];
   }
 
   async onModuleInit(): Promise<void> {
     await this.repository.ensureIndexes();
+    await this.filings.ensureIndexes();
   }
 }

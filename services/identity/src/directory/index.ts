@@ -8,4 +8,5 @@ export * from './domain/directory-clock';
 export * from './domain/directory-error';
 export * from './domain/patient';
 export * from './domain/patient-search';
+export * from './domain/record-document';
 export * from './events/directory-events';

@@ -24,11 +24,24 @@ export interface IngestOutcome extends AppendOutcome {
   readonly malformed: readonly MalformedRecord[];
 }
 
-/** Whose key seals a payload: the patient's, else the organisation's, else the platform's. */
+/**
+ * Whose key seals a payload: the patient's as held by one organisation (an erasure is ordered by
+ * one controller and must not shred what another organisation holds about the same patient),
+ * else the organisation's, else the platform's. See subjectsOfOrganisation for the prefixes.
+ */
 export function subjectOf(patientPseudonym: string, organisation: string): string {
+  if (patientPseudonym && organisation) return `patient:${organisation}:${patientPseudonym}`;
   if (patientPseudonym) return `patient:${patientPseudonym}`;
   if (organisation) return `org:${organisation}`;
   return 'platform';
+}
+
+/** The subjects of one organisation: its own (exact id) and its patients' (id prefix). */
+export function subjectsOfOrganisation(organisation: string): {
+  own: string;
+  patientPrefix: string;
+} {
+  return { own: `org:${organisation}`, patientPrefix: `patient:${organisation}:` };
 }
 
 type SubjectCrypto = { dataKey: Buffer; salt: Uint8Array } | 'erased';

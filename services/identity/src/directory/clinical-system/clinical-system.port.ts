@@ -5,6 +5,7 @@ import { parseOdsCode, type NhsNumber, type OdsCode } from '@cairn/nhs';
 import { DirectoryError, DirectoryErrorCode } from '../domain/directory-error';
 import type { Patient } from '../domain/patient';
 import type { PatientSearch } from '../domain/patient-search';
+import type { FiledDocument, RecordDocument } from '../domain/record-document';
 
 export type ClinicalUserSystem = 'emis' | 'systmone';
 
@@ -41,6 +42,21 @@ export abstract class ClinicalSystem {
     search: PatientSearch,
     options?: CallOptions,
   ): Promise<PatientSearchResult>;
+
+  /**
+   * Files the document to the record of the patient with this NHS number if registered at `ods`;
+   * undefined (nothing filed) otherwise. Idempotent on `document.idempotencyKey` within `ods`: a
+   * repeat files nothing and answers the first filing's reference, so a crash between filing and
+   * recording the result is safe to retry. Throws DirectoryError: Unavailable when the clinical
+   * system cannot answer, IdempotencyKeyReused when the key already filed something for another
+   * patient.
+   */
+  abstract fileDocument(
+    ods: OdsCode,
+    nhsNumber: NhsNumber,
+    document: RecordDocument,
+    options?: CallOptions,
+  ): Promise<FiledDocument | undefined>;
 
   /**
    * Whether `userId` is an active user of `system` at the organisation `ods` (staff

@@ -13,6 +13,10 @@ export enum DirectoryErrorCode {
   ClinicalSystemUnavailable = 'clinical_system_unavailable',
   /** The clinical system answered with something that is not the FHIR Cairn asked for. */
   ClinicalSystemBadResponse = 'clinical_system_bad_response',
+  /** Save to record: the document breaks a rule (limits, content types, key format). */
+  InvalidRecordDocument = 'invalid_record_document',
+  /** Save to record: the idempotency key was already used for another patient or document. */
+  IdempotencyKeyReused = 'idempotency_key_reused',
 }
 
 const KINDS: ErrorKinds<DirectoryErrorCode> = {
@@ -23,6 +27,8 @@ const KINDS: ErrorKinds<DirectoryErrorCode> = {
   [DirectoryErrorCode.PatientNotFound]: ErrorKind.NotFound,
   [DirectoryErrorCode.ClinicalSystemUnavailable]: ErrorKind.Unavailable,
   [DirectoryErrorCode.ClinicalSystemBadResponse]: ErrorKind.Unavailable,
+  [DirectoryErrorCode.InvalidRecordDocument]: ErrorKind.InvalidArgument,
+  [DirectoryErrorCode.IdempotencyKeyReused]: ErrorKind.AlreadyExists,
 };
 
 export const DirectoryError = defineDomainError<DirectoryErrorCode>('DirectoryError', KINDS);

@@ -1,4 +1,5 @@
-// The directory's events as outbox entries: PatientLookedUp (an access event) and DeathRecorded.
+// The directory's events as outbox entries: PatientLookedUp (an access event), DeathRecorded and
+// RecordDocumentFiled (save to record).
 // The patient travels in the `cairn_patient` header, from which the audit ledger takes the NHS
 // number and keeps only its pseudonym; the subject is the directory's opaque record id.
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
@@ -7,6 +8,7 @@ import {
   PatientLookedUp_Method,
   PatientLookedUp_Outcome,
   PatientLookedUpSchema,
+  RecordDocumentFiledSchema,
 } from '@cairn/contracts/cairn/identity/events/v1/directory_events_pb';
 import { Patient_Death_Notification } from '@cairn/contracts/cairn/identity/v1/directory_pb';
 import { EventHeader, type Outbox, type OutboxEntry } from '@cairn/events';
@@ -95,6 +97,38 @@ export class DirectoryEvents {
         subject,
         organisation: context.odsCode,
         actor: { kind: 'staff', id: context.staffId },
+        patient: nhsNumber,
+        time,
+      },
+    );
+  }
+
+  recordDocumentFiled(
+    filing: {
+      readonly odsCode: OdsCode;
+      readonly staffId: string;
+      readonly patientId: string;
+      readonly recordReference: string;
+      readonly attachmentCount: number;
+      readonly sourceReference: string;
+    },
+    nhsNumber: NhsNumber,
+    time: Date,
+  ): OutboxEntry {
+    return this.outbox.event(
+      RecordDocumentFiledSchema,
+      {
+        odsCode: filing.odsCode,
+        staffId: filing.staffId,
+        patientId: filing.patientId,
+        recordReference: filing.recordReference,
+        attachmentCount: filing.attachmentCount,
+        sourceReference: filing.sourceReference,
+      },
+      {
+        subject: filing.patientId,
+        organisation: filing.odsCode,
+        actor: { kind: 'staff', id: filing.staffId },
         patient: nhsNumber,
         time,
       },

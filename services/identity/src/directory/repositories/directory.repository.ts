@@ -3,7 +3,7 @@
 // another's. Writes that carry events are inserts (see directory.schema.ts for why).
 import type { NhsNumber, OdsCode } from '@cairn/nhs';
 import type { Outbox, OutboxEntry } from '@cairn/events';
-import type { Connection, Model, Schema } from 'mongoose';
+import type { Connection, Model } from 'mongoose';
 import { v7 as uuidv7 } from 'uuid';
 import {
   directoryDeathSchema,
@@ -13,25 +13,7 @@ import {
   type DirectoryLookUpDocument,
   type DirectoryPatientDocument,
 } from './directory.schema';
-
-function isDuplicateKey(error: unknown): boolean {
-  const { code, writeErrors } = (error ?? {}) as {
-    code?: number;
-    writeErrors?: Array<{ code?: number }>;
-  };
-  return code === 11000 || (writeErrors ?? []).some((w) => w.code === 11000);
-}
-
-/** The connection's model of this name, compiled on first use (tests may build several repositories). */
-function model<T>(
-  connection: Connection,
-  name: string,
-  schema: Schema<T>,
-  collection: string,
-): Model<T> {
-  const existing = connection.models[name] as unknown as Model<T> | undefined;
-  return existing ?? (connection.model(name, schema, collection) as unknown as Model<T>);
-}
+import { ensureCollections, isDuplicateKey, model } from './mongoose-helpers';
 
 export class DirectoryRepository {
   readonly patients: Model<DirectoryPatientDocument>;
@@ -64,13 +46,11 @@ export class DirectoryRepository {
 
   /** Creates the collections and their indexes (the unique one patientId relies on). */
   async ensureIndexes(): Promise<void> {
-    for (const m of [this.patients, this.lookUps, this.deaths] as unknown as Model<never>[]) {
-      await m.createCollection().catch((error: unknown) => {
-        // NamespaceExists: another replica (or an earlier start) created it.
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
-      await m.createIndexes();
-    }
+    await ensureCollections([
+      this.patients,
+      this.lookUps,
+      this.deaths,
+    ] as unknown as Model<never>[]);
   }
 
   /** The organisation's directory id for this patient, created on the first look-up. */

@@ -4,6 +4,9 @@
 //   Patient?family=…&birthdate=eq…[&given=…][&gender=…]&general-practitioner=<ods>&_count=11
 //   PractitionerRole?organization.identifier=<ods system>|<ods>
 //                   &practitioner.identifier=<user-id system>|<id>&active=true
+// and one write, "save to record" (fhir-document-reference.mapper.ts): the patient is found as
+// above, then POST DocumentReference (Content-Type application/fhir+json) with
+// If-None-Exist: identifier=<save-to-record-key system>|<ods>:<key>, so a repeat files nothing.
 // Whatever the server does with general-practitioner, a patient whose current registration is
 // not the organisation asked about is never returned. Every call has a timeout; answers are
 // size-capped and read defensively. Logs carry the operation and HTTP status, never the URL
@@ -13,13 +16,20 @@ import type { Logger } from '@cairn/platform';
 import { DirectoryError, DirectoryErrorCode } from '../../domain/directory-error';
 import { patientFromRecord, type Patient, type PatientRules } from '../../domain/patient';
 import { MAX_SEARCH_RESULTS, type PatientSearch } from '../../domain/patient-search';
+import type { FiledDocument, RecordDocument } from '../../domain/record-document';
 import {
   ClinicalSystem,
   type CallOptions,
   type ClinicalUserSystem,
   type PatientSearchResult,
 } from '../clinical-system.port';
-import { arr, bundleResources, obj, type Json } from './fhir-json';
+import {
+  documentReferenceFor,
+  filedDocumentFrom,
+  ifNoneExist,
+  recordKeyIdentifier,
+} from './fhir-document-reference.mapper';
+import { arr, bundleResources, obj, str, type Json } from './fhir-json';
 import { nhsNumberOf, recordFromFhirPatient } from './fhir-patient.mapper';
 
 export interface FhirClinicalSystemOptions {
@@ -27,6 +37,8 @@ export interface FhirClinicalSystemOptions {
   readonly baseUrl: string;
   /** Per request, connection to last byte. */
   readonly timeoutMs: number;
+  /** The same for filing a document (up to ~43 MiB of JSON sent). Default 30 s. */
+  readonly fileTimeoutMs?: number;
   /** Sent with every request, e.g. { authorization: 'Bearer …' }. */
   readonly headers?: Readonly<Record<string, string>>;
   /** Accept Ofcom drama-range mobiles: only against the GP simulator. Default false. */
@@ -38,7 +50,13 @@ export interface FhirClinicalSystemOptions {
   readonly fetch?: typeof fetch;
 }
 
-type Operation = 'find-patient' | 'search-patients' | 'user-exists';
+type Operation = 'find-patient' | 'search-patients' | 'user-exists' | 'file-document';
+
+interface FhirAnswer {
+  readonly status: number;
+  readonly location: string | null;
+  readonly body: unknown;
+}
 
 const USER_ID_SYSTEMS: Record<ClinicalUserSystem, string> = {
   emis: FhirSystem.emisWebUserId,
@@ -46,6 +64,7 @@ const USER_ID_SYSTEMS: Record<ClinicalUserSystem, string> = {
 };
 
 const FHIR_JSON = /^application\/(fhir\+)?json(;|$)/i;
+const FHIR_ID = /^[A-Za-z0-9.-]{1,64}$/;
 
 export class FhirClinicalSystem extends ClinicalSystem {
   private readonly base: URL;
@@ -68,8 +87,93 @@ export class FhirClinicalSystem extends ClinicalSystem {
     nhsNumber: NhsNumber,
     options?: CallOptions,
   ): Promise<Patient | undefined> {
+    return (await this.registeredPatient('find-patient', ods, nhsNumber, options))?.patient;
+  }
+
+  async fileDocument(
+    ods: OdsCode,
+    nhsNumber: NhsNumber,
+    document: RecordDocument,
+    options?: CallOptions,
+  ): Promise<FiledDocument | undefined> {
+    const found = await this.registeredPatient('file-document', ods, nhsNumber, options);
+    if (!found) return undefined;
+    const patientId = found.resourceId;
+    if (patientId === undefined) {
+      // Nothing to file it against: a Patient without a logical id is not one Cairn can reference.
+      throw this.failure('file-document', DirectoryErrorCode.ClinicalSystemBadResponse, {
+        problem: 'patient-without-id',
+      });
+    }
+    const identifier = recordKeyIdentifier(ods, document.idempotencyKey);
+    const resource = documentReferenceFor({
+      ods,
+      nhsNumber,
+      patientId,
+      document,
+      date: new Date(),
+    });
+    const answer = await this.call(
+      'file-document',
+      {
+        method: 'POST',
+        url: new URL('DocumentReference', this.base),
+        headers: {
+          'content-type': 'application/fhir+json',
+          'if-none-exist': ifNoneExist(identifier),
+          // Not the document back: it holds every attachment (tens of MiB) and would break the
+          // answer cap. The Location header names it.
+          prefer: 'return=minimal',
+        },
+        body: JSON.stringify(resource),
+        timeoutMs: this.options.fileTimeoutMs ?? 30_000,
+      },
+      options,
+    );
+    if (answer.status !== 200 && answer.status !== 201) {
+      throw this.failure('file-document', DirectoryErrorCode.ClinicalSystemBadResponse, {
+        status: answer.status,
+        problem: 'status',
+      });
+    }
+    const read = filedDocumentFrom(answer.body, answer.location, {
+      patientId,
+      identifier,
+    });
+    if (read.kind === 'other-patient') {
+      this.options.logger?.warn(
+        { operation: 'file-document', status: answer.status },
+        'the idempotency key already filed a document for another patient',
+      );
+      throw new DirectoryError(
+        DirectoryErrorCode.IdempotencyKeyReused,
+        'this idempotency key was already used for another document',
+      );
+    }
+    if (read.kind === 'unreadable') {
+      throw this.failure('file-document', DirectoryErrorCode.ClinicalSystemBadResponse, {
+        status: answer.status,
+        problem: 'not-a-document-reference',
+      });
+    }
+    if (answer.status === 200) {
+      this.options.logger?.info(
+        { operation: 'file-document', status: answer.status },
+        'clinical system already held this filing; nothing filed twice',
+      );
+    }
+    return read.filed;
+  }
+
+  /** The Patient resource (and its reading) with this number, when registered at `ods`. */
+  private async registeredPatient(
+    operation: Operation,
+    ods: OdsCode,
+    nhsNumber: NhsNumber,
+    options?: CallOptions,
+  ): Promise<{ patient: Patient; resourceId: string | undefined } | undefined> {
     const bundle = await this.get(
-      'find-patient',
+      operation,
       'Patient',
       {
         identifier: `${FhirSystem.nhsNumber}|${nhsNumber}`,
@@ -77,11 +181,13 @@ export class FhirClinicalSystem extends ClinicalSystem {
       },
       options,
     );
-    for (const resource of this.resources('find-patient', bundle, 'Patient')) {
+    for (const resource of this.resources(operation, bundle, 'Patient')) {
       // The server may match loosely (or ignore a parameter): only an exact number counts.
       if (nhsNumberOf(resource) !== nhsNumber) continue;
       const patient = this.patientAt(resource, ods);
-      if (patient) return patient;
+      if (!patient) continue;
+      const id = str(resource.id);
+      return { patient, resourceId: id !== undefined && FHIR_ID.test(id) ? id : undefined };
     }
     return undefined;
   }
@@ -178,14 +284,37 @@ export class FhirClinicalSystem extends ClinicalSystem {
   ): Promise<unknown> {
     const url = new URL(resourceType, this.base);
     for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    return (await this.call(operation, { method: 'GET', url }, options)).body;
+  }
+
+  /**
+   * One request: timeout, no redirects, a 2xx FHIR JSON answer read within the size cap.
+   * Error statuses, other content and oversized or malformed answers throw DirectoryError.
+   */
+  private async call(
+    operation: Operation,
+    request: {
+      method: 'GET' | 'POST';
+      url: URL;
+      headers?: Record<string, string>;
+      body?: string;
+      timeoutMs?: number;
+    },
+    options?: CallOptions,
+  ): Promise<FhirAnswer> {
+    const timeout = AbortSignal.timeout(request.timeoutMs ?? this.options.timeoutMs);
     const signal = options?.signal ? AbortSignal.any([timeout, options.signal]) : timeout;
     const started = Date.now();
     let response: Response;
     try {
-      response = await this.fetchFn(url, {
-        method: 'GET',
-        headers: { accept: 'application/fhir+json', ...this.options.headers },
+      response = await this.fetchFn(request.url, {
+        method: request.method,
+        headers: {
+          accept: 'application/fhir+json',
+          ...request.headers,
+          ...this.options.headers,
+        },
+        body: request.body,
         signal,
         redirect: 'error',
       });
@@ -203,6 +332,12 @@ export class FhirClinicalSystem extends ClinicalSystem {
             : DirectoryErrorCode.ClinicalSystemBadResponse;
         throw this.failure(operation, code, { status: response.status });
       }
+      const location = response.headers.get('location');
+      const text = await this.readBounded(operation, response);
+      // A write asked for Prefer: return=minimal may answer with no body (and no content type).
+      if (request.method === 'POST' && text === '') {
+        return { status: response.status, location, body: undefined };
+      }
       const contentType = response.headers.get('content-type') ?? '';
       if (!FHIR_JSON.test(contentType)) {
         throw this.failure(operation, DirectoryErrorCode.ClinicalSystemBadResponse, {
@@ -210,9 +345,8 @@ export class FhirClinicalSystem extends ClinicalSystem {
           problem: 'content-type',
         });
       }
-      const text = await this.readBounded(operation, response);
       try {
-        return JSON.parse(text) as unknown;
+        return { status: response.status, location, body: JSON.parse(text) as unknown };
       } catch {
         throw this.failure(operation, DirectoryErrorCode.ClinicalSystemBadResponse, {
           problem: 'json',

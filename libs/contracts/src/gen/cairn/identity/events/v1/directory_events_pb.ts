@@ -21,7 +21,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cairn/identity/events/v1/directory_events.proto.
  */
 export const file_cairn_identity_events_v1_directory_events: GenFile = /*@__PURE__*/
-  fileDesc("Ci9jYWlybi9pZGVudGl0eS9ldmVudHMvdjEvZGlyZWN0b3J5X2V2ZW50cy5wcm90bxIYY2Fpcm4uaWRlbnRpdHkuZXZlbnRzLnYxIugCCg9QYXRpZW50TG9va2VkVXASEAoIb2RzX2NvZGUYASABKAkSEAoIc3RhZmZfaWQYAiABKAkSQAoGbWV0aG9kGAMgASgOMjAuY2Fpcm4uaWRlbnRpdHkuZXZlbnRzLnYxLlBhdGllbnRMb29rZWRVcC5NZXRob2QSQgoHb3V0Y29tZRgEIAEoDjIxLmNhaXJuLmlkZW50aXR5LmV2ZW50cy52MS5QYXRpZW50TG9va2VkVXAuT3V0Y29tZRIRCglsb29rdXBfaWQYBSABKAkiSgoGTWV0aG9kEhYKEk1FVEhPRF9VTlNQRUNJRklFRBAAEhUKEU1FVEhPRF9OSFNfTlVNQkVSEAESEQoNTUVUSE9EX1NFQVJDSBACIkwKB091dGNvbWUSFwoTT1VUQ09NRV9VTlNQRUNJRklFRBAAEhEKDU9VVENPTUVfRk9VTkQQARIVChFPVVRDT01FX05PVF9GT1VORBACIr4BCg1EZWF0aFJlY29yZGVkEhAKCG9kc19jb2RlGAEgASgJEhIKCm5oc19udW1iZXIYAiABKAkSEQoJZGF0ZV90aW1lGAMgASgJEkMKDG5vdGlmaWNhdGlvbhgEIAEoDjItLmNhaXJuLmlkZW50aXR5LnYxLlBhdGllbnQuRGVhdGguTm90aWZpY2F0aW9uEi8KC29ic2VydmVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcGIGcHJvdG8z", [file_cairn_identity_v1_directory, file_google_protobuf_timestamp]);
+  fileDesc("Ci9jYWlybi9pZGVudGl0eS9ldmVudHMvdjEvZGlyZWN0b3J5X2V2ZW50cy5wcm90bxIYY2Fpcm4uaWRlbnRpdHkuZXZlbnRzLnYxIugCCg9QYXRpZW50TG9va2VkVXASEAoIb2RzX2NvZGUYASABKAkSEAoIc3RhZmZfaWQYAiABKAkSQAoGbWV0aG9kGAMgASgOMjAuY2Fpcm4uaWRlbnRpdHkuZXZlbnRzLnYxLlBhdGllbnRMb29rZWRVcC5NZXRob2QSQgoHb3V0Y29tZRgEIAEoDjIxLmNhaXJuLmlkZW50aXR5LmV2ZW50cy52MS5QYXRpZW50TG9va2VkVXAuT3V0Y29tZRIRCglsb29rdXBfaWQYBSABKAkiSgoGTWV0aG9kEhYKEk1FVEhPRF9VTlNQRUNJRklFRBAAEhUKEU1FVEhPRF9OSFNfTlVNQkVSEAESEQoNTUVUSE9EX1NFQVJDSBACIkwKB091dGNvbWUSFwoTT1VUQ09NRV9VTlNQRUNJRklFRBAAEhEKDU9VVENPTUVfRk9VTkQQARIVChFPVVRDT01FX05PVF9GT1VORBACIr4BCg1EZWF0aFJlY29yZGVkEhAKCG9kc19jb2RlGAEgASgJEhIKCm5oc19udW1iZXIYAiABKAkSEQoJZGF0ZV90aW1lGAMgASgJEkMKDG5vdGlmaWNhdGlvbhgEIAEoDjItLmNhaXJuLmlkZW50aXR5LnYxLlBhdGllbnQuRGVhdGguTm90aWZpY2F0aW9uEi8KC29ic2VydmVkX2F0GAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCKbAQoTUmVjb3JkRG9jdW1lbnRGaWxlZBIQCghvZHNfY29kZRgBIAEoCRIQCghzdGFmZl9pZBgCIAEoCRISCgpwYXRpZW50X2lkGAMgASgJEhgKEHJlY29yZF9yZWZlcmVuY2UYBCABKAkSGAoQYXR0YWNobWVudF9jb3VudBgFIAEoDRIYChBzb3VyY2VfcmVmZXJlbmNlGAYgASgJYgZwcm90bzM", [file_cairn_identity_v1_directory, file_google_protobuf_timestamp]);
 
 /**
  * Staff looked up a patient (an access event): one per patient shown, and one for a look-up by
@@ -169,4 +169,57 @@ export type DeathRecorded = Message<"cairn.identity.events.v1.DeathRecorded"> & 
  */
 export const DeathRecordedSchema: GenMessage<DeathRecorded> = /*@__PURE__*/
   messageDesc(file_cairn_identity_events_v1_directory_events, 1);
+
+/**
+ * Staff filed a document (text and attachments) to a patient's record in the organisation's GP
+ * clinical system ("save to record", cairn.identity.v1.ClinicalRecordService.SaveToRecord).
+ * Published once per filing: a repeat with the same idempotency key publishes nothing. The patient
+ * is in cairn_patient; ce_subject is the directory's opaque id for them at the organisation.
+ *
+ * @generated from message cairn.identity.events.v1.RecordDocumentFiled
+ */
+export type RecordDocumentFiled = Message<"cairn.identity.events.v1.RecordDocumentFiled"> & {
+  /**
+   * @generated from field: string ods_code = 1;
+   */
+  odsCode: string;
+
+  /**
+   * @generated from field: string staff_id = 2;
+   */
+  staffId: string;
+
+  /**
+   * The directory's opaque id for the patient at this organisation (also ce_subject).
+   *
+   * @generated from field: string patient_id = 3;
+   */
+  patientId: string;
+
+  /**
+   * The clinical system's reference to the filed document, e.g. "DocumentReference/<id>".
+   *
+   * @generated from field: string record_reference = 4;
+   */
+  recordReference: string;
+
+  /**
+   * @generated from field: uint32 attachment_count = 5;
+   */
+  attachmentCount: number;
+
+  /**
+   * Where the document came from, as the caller gave it (e.g. "cairn:response:<id>").
+   *
+   * @generated from field: string source_reference = 6;
+   */
+  sourceReference: string;
+};
+
+/**
+ * Describes the message cairn.identity.events.v1.RecordDocumentFiled.
+ * Use `create(RecordDocumentFiledSchema)` to create a new message.
+ */
+export const RecordDocumentFiledSchema: GenMessage<RecordDocumentFiled> = /*@__PURE__*/
+  messageDesc(file_cairn_identity_events_v1_directory_events, 2);
 
