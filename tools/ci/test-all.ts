@@ -22,6 +22,10 @@ const STEPS: Step[] = [
   { name: 'build', command: nx('run-many -t build') },
   { name: 'small tests', command: nx('run-many -t test --skip-nx-cache') },
   { name: 'medium tests (real servers)', command: nx('run-many -t test-medium --parallel=1') },
+  {
+    name: 'end-to-end tests (running services, headless Chromium)',
+    command: nx('run-many -t test-e2e --parallel=1'),
+  },
 ];
 
 const summaryDir = mkdtempSync(join(tmpdir(), 'cairn-test-summary-'));
