@@ -1,7 +1,7 @@
 // The development environment of `npm start`: each service's settings on loopback, and secrets
 // generated on first start into .cairn/dev/secrets.json (git-ignored, never committed, 0600).
 // Production reads the same variables from Kubernetes Secrets (see the Helm charts).
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Endpoints } from '@cairn/infra';
@@ -13,17 +13,17 @@ export interface DevSecrets {
   ledgerKek: string;
   ledgerSigningKey: string;
   demoPassword: string;
+  mediaKek: string;
+  mediaPseudonymKey: string;
+  /** The gateway's credential at the media vault, which keeps only its SHA-256. */
+  gatewayServiceToken: string;
 }
 
 const key32 = () => randomBytes(32).toString('base64');
 
-export function devSecrets(stateDir: string): DevSecrets {
-  const dir = join(stateDir, 'dev');
-  const file = join(dir, 'secrets.json');
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DevSecrets;
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+function freshSecrets(): DevSecrets {
   const { privateKey } = generateKeyPairSync('ed25519');
-  const secrets: DevSecrets = {
+  return {
     identityKek: key32(),
     bootstrapSecret: randomBytes(18).toString('base64url'),
     ledgerPseudonymKey: key32(),
@@ -31,14 +31,31 @@ export function devSecrets(stateDir: string): DevSecrets {
     ledgerSigningKey: privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
     // Long and random: it passes the password policy and appears nowhere but this file.
     demoPassword: `demo-${randomBytes(12).toString('base64url')}`,
+    mediaKek: key32(),
+    mediaPseudonymKey: key32(),
+    gatewayServiceToken: randomBytes(32).toString('base64url'),
   };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+}
+
+/** The development secrets; a file from an older checkout gains the secrets it lacks. */
+export function devSecrets(stateDir: string): DevSecrets {
+  const dir = join(stateDir, 'dev');
+  const file = join(dir, 'secrets.json');
+  const existing = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Partial<DevSecrets>)
+    : undefined;
+  const secrets = { ...freshSecrets(), ...existing };
+  if (!existing || Object.keys(secrets).length !== Object.keys(existing).length) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
+  }
   return secrets;
 }
 
 export const DEV_PORTS = {
   identity: { grpc: 50061, health: 8061, jwks: 8161 },
   'audit-ledger': { grpc: 50071, health: 8071 },
+  'media-vault': { grpc: 50051, health: 8051 },
 } as const;
 
 export type DevService = keyof typeof DEV_PORTS;
@@ -83,7 +100,28 @@ export function serviceEnvironment(
         IDENTITY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
         IDENTITY_AUDIENCE: 'cairn',
       };
+    case 'media-vault':
+      return {
+        ...common,
+        GRPC_PORT: String(DEV_PORTS['media-vault'].grpc),
+        HEALTH_PORT: String(DEV_PORTS['media-vault'].health),
+        MONGODB_URI: mongo('media-vault'),
+        MEDIA_BLOB_CONNECTION_STRING: e.azuriteConnectionString,
+        // No signature updates can be fetched here; scanning is tested with a test clamd.
+        MEDIA_SCAN_MODE: 'off',
+        MEDIA_KEY_STORE: 'local',
+        MEDIA_KEK: secrets.mediaKek,
+        MEDIA_PSEUDONYM_KEY: secrets.mediaPseudonymKey,
+        MEDIA_SERVICE_TOKEN_SHA256: `gateway:${sha256Hex(secrets.gatewayServiceToken)}`,
+        IDENTITY_ISSUER: issuer,
+        IDENTITY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+        IDENTITY_AUDIENCE: 'cairn',
+      };
     default:
       return undefined;
   }
+}
+
+function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }

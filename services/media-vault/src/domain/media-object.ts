@@ -1,0 +1,62 @@
+// The vault's plain types, shared by use cases and the RPC mapping (no proto, no mongoose).
+import type { ActorRef } from '@cairn/events';
+import type { PhotoQuality } from '../processing/photo-quality';
+
+export type MediaKind = 'image' | 'pdf';
+
+export interface MediaObjectView {
+  readonly objectId: string;
+  readonly organisation: string;
+  readonly groupId: string;
+  readonly kind: MediaKind;
+  readonly mediaType: string;
+  readonly originalMediaType: string;
+  readonly filename: string;
+  readonly sizeBytes: number;
+  readonly originalSizeBytes: number;
+  readonly originalSha256: Buffer;
+  readonly storedSha256: Buffer;
+  readonly width: number;
+  readonly height: number;
+  readonly pageCount: number;
+  readonly thumbnailAvailable: boolean;
+  readonly quality: PhotoQuality | null;
+  readonly createdAt: Date;
+}
+
+/**
+ * Who may touch which objects. Staff: their token's organisation, any group. The gateway (a
+ * service acting for a patient): the organisation and group it names, which must match the
+ * object's.
+ */
+export type AccessScope =
+  | { readonly kind: 'staff'; readonly organisation: string; readonly staffId: string }
+  | {
+      readonly kind: 'service';
+      readonly service: string;
+      readonly organisation: string;
+      readonly groupId: string;
+    };
+
+export function actorOf(scope: AccessScope): ActorRef {
+  // A patient acts through the gateway: the actor id is the response (group) id, never an NHS number.
+  return scope.kind === 'staff'
+    ? { kind: 'staff', id: scope.staffId }
+    : { kind: 'patient', id: scope.groupId };
+}
+
+export function describeActor(actor: ActorRef): string {
+  return `${actor.kind}:${actor.id}`;
+}
+
+/** A file name reduced to safe characters (display and Content-Disposition only). */
+export function safeFilename(raw: string, fallback: string): string {
+  const base = raw.split(/[\\/]/).pop() ?? '';
+  const cleaned = base
+    .normalize('NFKC')
+    .replace(/[^\p{L}\p{N} ._()-]/gu, '_')
+    .replace(/^[.\s]+/, '')
+    .slice(0, 100)
+    .trim();
+  return cleaned || fallback;
+}

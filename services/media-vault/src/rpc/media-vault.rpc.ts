@@ -1,0 +1,217 @@
+// cairn.media_vault.v1.MediaVaultService: proto ↔ use-case mapping and who may call what.
+import { create } from '@bufbuild/protobuf';
+import { timestampFromDate } from '@bufbuild/protobuf/wkt';
+import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
+import {
+  DeleteObjectResponseSchema,
+  Disposition,
+  GetThumbnailResponseSchema,
+  ListObjectsResponseSchema,
+  MediaKind,
+  MediaObjectSchema,
+  MediaVaultService,
+  PhotoQuality_Verdict,
+  PhotoQualitySchema,
+  ReadObjectResponseSchema,
+  UploadObjectResponseSchema,
+  type DeleteObjectRequest,
+  type GetThumbnailRequest,
+  type ListObjectsRequest,
+  type MediaObject,
+  type ReadObjectRequest,
+  type ReadObjectResponse,
+  type UploadObjectRequest,
+} from '@cairn/contracts/cairn/media_vault/v1/media_vault_pb';
+import { requireRole } from '@cairn/auth';
+import { RpcService } from '@cairn/platform';
+import { Inject } from '@nestjs/common';
+import { MediaError, MediaErrorCode } from '../domain/media-error';
+import type { AccessScope, MediaObjectView } from '../domain/media-object';
+import { DeleteObjectUseCase } from '../usecases/delete-object/delete-object.usecase';
+import { GetThumbnailUseCase } from '../usecases/get-thumbnail/get-thumbnail.usecase';
+import { ListObjectsUseCase } from '../usecases/list-objects/list-objects.usecase';
+import { ReadObjectUseCase } from '../usecases/read-object/read-object.usecase';
+import { UploadObjectUseCase } from '../usecases/upload-object/upload-object.usecase';
+import { isServiceCaller, requireService } from './service-caller';
+
+/** Bytes per streamed chunk on reads. */
+export const READ_CHUNK = 256 * 1024;
+/** Largest chunk accepted on uploads. */
+export const MAX_UPLOAD_CHUNK = 1024 * 1024;
+
+const READ_ROLES = ['clinician', 'senior-clinician'] as const;
+
+export function objectToProto(view: MediaObjectView): MediaObject {
+  const q = view.quality;
+  return create(MediaObjectSchema, {
+    objectId: view.objectId,
+    organisation: view.organisation,
+    groupId: view.groupId,
+    kind: view.kind === 'image' ? MediaKind.IMAGE : MediaKind.PDF,
+    mediaType: view.mediaType,
+    filename: view.filename,
+    sizeBytes: BigInt(view.sizeBytes),
+    originalSizeBytes: BigInt(view.originalSizeBytes),
+    originalSha256: view.originalSha256,
+    storedSha256: view.storedSha256,
+    originalMediaType: view.originalMediaType,
+    width: view.width,
+    height: view.height,
+    pageCount: view.pageCount,
+    thumbnailAvailable: view.thumbnailAvailable,
+    quality: q
+      ? create(PhotoQualitySchema, {
+          verdict:
+            q.verdict === 'good'
+              ? PhotoQuality_Verdict.GOOD
+              : q.verdict === 'fair'
+                ? PhotoQuality_Verdict.FAIR
+                : PhotoQuality_Verdict.POOR,
+          sharpness: q.sharpness,
+          exposure: q.exposure,
+          resolutionMegapixels: q.resolutionMegapixels,
+          darkClipped: q.darkClipped,
+          brightClipped: q.brightClipped,
+          advice: [...q.advice],
+          sharpEnough: q.sharpEnough,
+          wellExposed: q.wellExposed,
+          highEnoughResolution: q.highEnoughResolution,
+        })
+      : undefined,
+    createdAt: timestampFromDate(view.createdAt),
+  });
+}
+
+/** Staff with a clinical role, scoped to the organisation in their token (never the request's). */
+function staffScope(ctx: HandlerContext): Extract<AccessScope, { kind: 'staff' }> {
+  const staff = requireRole(ctx, ...READ_ROLES);
+  // Tokens with roles always carry an organisation (@cairn/auth); refuse rather than assume.
+  if (staff.org === null) throw new MediaError(MediaErrorCode.NotFound, 'no such object');
+  return { kind: 'staff', organisation: staff.org, staffId: staff.sub };
+}
+
+async function* chunksAfterHeader(
+  iterator: AsyncIterator<UploadObjectRequest>,
+): AsyncGenerator<Uint8Array> {
+  for (;;) {
+    const next = await iterator.next();
+    if (next.done) return;
+    const part = next.value.part;
+    if (part.case !== 'chunk') {
+      throw new MediaError(MediaErrorCode.BadUpload, 'only one header, first, then chunks');
+    }
+    if (part.value.length > MAX_UPLOAD_CHUNK) {
+      throw new MediaError(
+        MediaErrorCode.BadUpload,
+        `chunks must be at most ${MAX_UPLOAD_CHUNK} bytes`,
+      );
+    }
+    yield part.value;
+  }
+}
+
+@RpcService(MediaVaultService)
+export class MediaVaultRpc implements ServiceImpl<typeof MediaVaultService> {
+  constructor(
+    @Inject(UploadObjectUseCase) private readonly upload: UploadObjectUseCase,
+    @Inject(ReadObjectUseCase) private readonly read: ReadObjectUseCase,
+    @Inject(GetThumbnailUseCase) private readonly thumbnails: GetThumbnailUseCase,
+    @Inject(ListObjectsUseCase) private readonly lists: ListObjectsUseCase,
+    @Inject(DeleteObjectUseCase) private readonly deletes: DeleteObjectUseCase,
+  ) {}
+
+  async uploadObject(requests: AsyncIterable<UploadObjectRequest>, ctx: HandlerContext) {
+    const service = requireService(ctx);
+    const iterator = requests[Symbol.asyncIterator]();
+    const first = await iterator.next();
+    if (first.done || first.value.part.case !== 'header') {
+      throw new MediaError(MediaErrorCode.BadUpload, 'the first message must be the header');
+    }
+    const h = first.value.part.value;
+    const view = await this.upload.execute({
+      service,
+      header: {
+        organisation: h.organisation,
+        nhsNumber: h.nhsNumber,
+        groupId: h.groupId,
+        filename: h.filename,
+        declaredType: h.declaredType,
+        declaredSize: Number(h.declaredSize),
+        clientUploadId: h.clientUploadId,
+      },
+      chunks: chunksAfterHeader(iterator),
+    });
+    return create(UploadObjectResponseSchema, { object: objectToProto(view) });
+  }
+
+  async *readObject(
+    req: ReadObjectRequest,
+    ctx: HandlerContext,
+  ): AsyncGenerator<ReadObjectResponse> {
+    const result = await this.read.execute(staffScope(ctx), req.objectId, req.download);
+    yield create(ReadObjectResponseSchema, {
+      part: {
+        case: 'header',
+        value: {
+          objectId: result.objectId,
+          mediaType: result.mediaType,
+          disposition:
+            result.disposition === 'inline' ? Disposition.INLINE : Disposition.ATTACHMENT,
+          sizeBytes: BigInt(result.bytes.length),
+          filename: result.filename,
+          sha256: result.sha256,
+        },
+      },
+    });
+    for (let offset = 0; offset < result.bytes.length; offset += READ_CHUNK) {
+      yield create(ReadObjectResponseSchema, {
+        part: { case: 'chunk', value: result.bytes.subarray(offset, offset + READ_CHUNK) },
+      });
+    }
+  }
+
+  async getThumbnail(req: GetThumbnailRequest, ctx: HandlerContext) {
+    const thumb = await this.thumbnails.execute(
+      this.scope(ctx, req.organisation, req.groupId),
+      req.objectId,
+    );
+    return create(GetThumbnailResponseSchema, {
+      mediaType: thumb.mediaType,
+      data: thumb.bytes,
+      width: thumb.width,
+      height: thumb.height,
+    });
+  }
+
+  async listObjects(req: ListObjectsRequest, ctx: HandlerContext) {
+    const objects = await this.lists.execute(
+      this.scope(ctx, req.organisation, req.groupId),
+      req.groupId,
+    );
+    return create(ListObjectsResponseSchema, { objects: objects.map(objectToProto) });
+  }
+
+  async deleteObject(req: DeleteObjectRequest, ctx: HandlerContext) {
+    const at = await this.deletes.execute(
+      this.scope(ctx, req.organisation, req.groupId),
+      req.objectId,
+      req.reason,
+    );
+    return create(DeleteObjectResponseSchema, { deletedAt: timestampFromDate(at) });
+  }
+
+  /** Staff: the token's organisation (a clinical role). The gateway: the organisation and group it names. */
+  private scope(ctx: HandlerContext, organisation: string, groupId: string): AccessScope {
+    if (isServiceCaller(ctx)) {
+      const service = requireService(ctx);
+      if (!organisation || !groupId) {
+        throw new MediaError(
+          MediaErrorCode.InvalidRequest,
+          'organisation and group_id are required',
+        );
+      }
+      return { kind: 'service', service, organisation, groupId };
+    }
+    return staffScope(ctx);
+  }
+}

@@ -1,0 +1,60 @@
+// Staff read an object: only their own organisation's (another's is "not found"), decrypted and
+// authenticated in full before the first byte goes out, and every read is on the record
+// (ObjectAccessed, written with the object before the bytes are returned).
+import type { Logger } from 'pino';
+import { actorOf, type AccessScope } from '../../domain/media-object';
+import type { MediaEvents } from '../../events/media-events';
+import { bytesOf } from '../../repositories/media-database';
+import type { ObjectRepository } from '../../repositories/object.repository';
+import type { ObjectDecrypter } from './object-decrypter';
+
+export interface ReadObjectResult {
+  readonly objectId: string;
+  readonly mediaType: string;
+  readonly disposition: 'inline' | 'attachment';
+  readonly filename: string;
+  readonly sha256: Buffer;
+  readonly bytes: Buffer;
+}
+
+export class ReadObjectUseCase {
+  constructor(
+    private readonly objects: ObjectRepository,
+    private readonly decrypter: ObjectDecrypter,
+    private readonly events: MediaEvents,
+    private readonly logger: Logger,
+  ) {}
+
+  async execute(
+    scope: Extract<AccessScope, { kind: 'staff' }>,
+    objectId: string,
+    download: boolean,
+  ): Promise<ReadObjectResult> {
+    const doc = await this.objects.findVisible(scope.organisation, objectId);
+    const bytes = await this.decrypter.decrypt(doc, 'object');
+    // PDFs are never shown inline (OWASP: serve user files as attachments unless they are images
+    // we re-encoded ourselves).
+    const disposition = download || doc.kind !== 'image' ? 'attachment' : 'inline';
+    const at = new Date();
+    await this.objects.recordAccess(
+      doc._id,
+      at,
+      this.events.accessed(
+        doc._id,
+        doc.organisation,
+        actorOf(scope),
+        disposition === 'inline' ? 'view' : 'download',
+        at,
+      ),
+    );
+    this.logger.info({ objectId: doc._id, staffId: scope.staffId, disposition }, 'object read');
+    return {
+      objectId: doc._id,
+      mediaType: doc.mediaType,
+      disposition,
+      filename: doc.filename,
+      sha256: bytesOf(doc.storedSha256),
+      bytes,
+    };
+  }
+}

