@@ -17,6 +17,8 @@ export interface DevSecrets {
   mediaPseudonymKey: string;
   /** The gateway's credential at the media vault, which keeps only its SHA-256. */
   gatewayServiceToken: string;
+  /** Keys the gateway's date-of-birth HMACs, CSRF tokens and patient references. */
+  gatewayLinkKey: string;
 }
 
 const key32 = () => randomBytes(32).toString('base64');
@@ -34,6 +36,7 @@ function freshSecrets(): DevSecrets {
     mediaKek: key32(),
     mediaPseudonymKey: key32(),
     gatewayServiceToken: randomBytes(32).toString('base64url'),
+    gatewayLinkKey: key32(),
   };
 }
 
@@ -56,6 +59,8 @@ export const DEV_PORTS = {
   identity: { grpc: 50061, health: 8061, jwks: 8161 },
   'audit-ledger': { grpc: 50071, health: 8071 },
   'media-vault': { grpc: 50051, health: 8051 },
+  messaging: { grpc: 50041, health: 8041, webhooks: 8141 },
+  gateway: { grpc: 50031, health: 8031, http: 3000 },
 } as const;
 
 export type DevService = keyof typeof DEV_PORTS;
@@ -116,6 +121,41 @@ export function serviceEnvironment(
         IDENTITY_ISSUER: issuer,
         IDENTITY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
         IDENTITY_AUDIENCE: 'cairn',
+      };
+    case 'messaging':
+      return {
+        ...common,
+        GRPC_PORT: String(DEV_PORTS.messaging.grpc),
+        HEALTH_PORT: String(DEV_PORTS.messaging.health),
+        WEBHOOK_PORT: String(DEV_PORTS.messaging.webhooks),
+        MONGODB_URI: mongo('messaging'),
+        IDENTITY_ISSUER: issuer,
+        IDENTITY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+        IDENTITY_AUDIENCE: 'cairn',
+        IDENTITY_GRPC_URL: `http://127.0.0.1:${DEV_PORTS.identity.grpc}`,
+        // Records messages instead of sending them: the dev page and `npx nx run sms-sandbox:run`.
+        SMS_PROVIDERS: 'sandbox:1',
+        VIDEO_ROOM_BASE_URL: 'https://video.example.nhs.uk/room/',
+        // The simulated GP system's patients have Ofcom drama numbers (07700 900xxx).
+        ALLOW_DRAMA_MOBILES: 'true',
+      };
+    case 'gateway':
+      return {
+        ...common,
+        HTTP_PORT: String(DEV_PORTS.gateway.http),
+        HTTP_HOST: '127.0.0.1',
+        GRPC_PORT: String(DEV_PORTS.gateway.grpc),
+        HEALTH_PORT: String(DEV_PORTS.gateway.health),
+        PUBLIC_BASE_URL: `http://127.0.0.1:${DEV_PORTS.gateway.http}`,
+        MONGODB_URI: mongo('gateway'),
+        GATEWAY_LINK_KEY: secrets.gatewayLinkKey,
+        IDENTITY_URL: `http://127.0.0.1:${DEV_PORTS.identity.grpc}`,
+        IDENTITY_ISSUER: issuer,
+        IDENTITY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+        IDENTITY_AUDIENCE: 'cairn',
+        MESSAGING_URL: `http://127.0.0.1:${DEV_PORTS.messaging.grpc}`,
+        MEDIA_VAULT_URL: `http://127.0.0.1:${DEV_PORTS['media-vault'].grpc}`,
+        MEDIA_VAULT_SERVICE_TOKEN: secrets.gatewayServiceToken,
       };
     default:
       return undefined;

@@ -19,14 +19,16 @@ console.log(
 const secrets = devSecrets(settings.stateDir);
 
 const servicesDir = join(root, 'services');
+const rank = (name: string) => (name === 'identity' ? 0 : name === 'gateway' ? 2 : 1);
 const services = existsSync(servicesDir)
   ? readdirSync(servicesDir)
       .filter((name) => {
         const project = join(servicesDir, name, 'project.json');
         return existsSync(project) && JSON.parse(readFileSync(project, 'utf8')).targets?.serve;
       })
-      // identity first: the others fetch its JWKS when they start.
-      .sort((a, b) => Number(b === 'identity') - Number(a === 'identity'))
+      // identity first (the others fetch its JWKS when they start), the gateway last (it calls
+      // the others).
+      .sort((a, b) => rank(a) - rank(b))
   : [];
 
 const children: ChildProcess[] = [];
@@ -91,6 +93,16 @@ if (services.includes('identity')) {
     { cwd: root, stdio: 'inherit' },
   );
   if (seeded.status !== 0) console.log('[dev] demo data could not be seeded (see above)');
+}
+if (services.includes('gateway')) {
+  const web = `http://127.0.0.1:${DEV_PORTS.gateway.http}`;
+  console.log(`[dev] clinician and administrator pages: ${web}/staff/sign-in`);
+  console.log(`[dev] auditor console: ${web}/staff/audit · API: ${web}/api`);
+}
+if (services.includes('messaging')) {
+  console.log(
+    `[dev] SMS sandbox (what patients would receive): http://127.0.0.1:${DEV_PORTS.messaging.webhooks}/dev/sandbox/messages`,
+  );
 }
 console.log(
   children.length ? '[dev] running; Ctrl-C to stop the services' : '[dev] no services started',
