@@ -8,6 +8,7 @@ import exifr from 'exifr';
 import {
   Disposition,
   PhotoQuality_Verdict,
+  type ReadObjectHeader,
 } from '@cairn/contracts/cairn/media_vault/v1/media_vault_pb';
 import {
   ObjectRejectedSchema,
@@ -254,6 +255,53 @@ describe('media-vault intake and access', () => {
       })(),
     );
     expect(asService.code).toBe(Code.PermissionDenied);
+  });
+
+  it('lets the gateway read a document sent to a patient, only in its document group', async () => {
+    const readAsService = async (req: {
+      objectId: string;
+      organisation: string;
+      groupId: string;
+    }) => {
+      const parts: Buffer[] = [];
+      let header: ReadObjectHeader | undefined;
+      for await (const part of h.client.readObject(req, h.service())) {
+        if (part.part.case === 'header') header = part.part.value;
+        else if (part.part.case === 'chunk') parts.push(Buffer.from(part.part.value));
+      }
+      return { header, bytes: Buffer.concat(parts) };
+    };
+    const documentGroup = `document:${nextGroup()}`;
+    const letter = await h.upload(await plainPdf(), {
+      groupId: documentGroup,
+      filename: 'letter.pdf',
+    });
+    const read = await readAsService({
+      objectId: letter.objectId,
+      organisation: ORG,
+      groupId: documentGroup,
+    });
+    expect(read.header?.disposition).toBe(Disposition.ATTACHMENT);
+    expect(read.bytes.subarray(0, 5).toString()).toBe('%PDF-');
+    // Another document group, another organisation, or a photo group: nothing.
+    const wrongGroup = await refusal(
+      readAsService({
+        objectId: letter.objectId,
+        organisation: ORG,
+        groupId: `document:${nextGroup()}`,
+      }),
+    );
+    expect(wrongGroup.code).toBe(Code.NotFound);
+    const wrongOrg = await refusal(
+      readAsService({ objectId: letter.objectId, organisation: OTHER_ORG, groupId: documentGroup }),
+    );
+    expect(wrongOrg.code).toBe(Code.NotFound);
+    const photoGroup = nextGroup();
+    const stored = await h.upload(photo, { groupId: photoGroup });
+    const photoRead = await refusal(
+      readAsService({ objectId: stored.objectId, organisation: ORG, groupId: photoGroup }),
+    );
+    expect(photoRead.code).toBe(Code.PermissionDenied);
   });
 
   it('refuses uploads without the gateway credential or with a wrong one', async () => {

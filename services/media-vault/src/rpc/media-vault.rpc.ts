@@ -83,6 +83,12 @@ export function objectToProto(view: MediaObjectView): MediaObject {
 }
 
 /** Staff with a clinical role, scoped to the organisation in their token (never the request's). */
+/** Groups of documents staff send to patients; the only content a service may read. */
+export const DOCUMENT_GROUP_PREFIX = 'document:';
+export function isDocumentGroup(groupId: string): boolean {
+  return groupId.startsWith(DOCUMENT_GROUP_PREFIX) && groupId.length > DOCUMENT_GROUP_PREFIX.length;
+}
+
 function staffScope(ctx: HandlerContext): Extract<AccessScope, { kind: 'staff' }> {
   const staff = requireRole(ctx, ...READ_ROLES);
   // Tokens with roles always carry an organisation (@cairn/auth); refuse rather than assume.
@@ -148,7 +154,10 @@ export class MediaVaultRpc implements ServiceImpl<typeof MediaVaultService> {
     req: ReadObjectRequest,
     ctx: HandlerContext,
   ): AsyncGenerator<ReadObjectResponse> {
-    const result = await this.read.execute(staffScope(ctx), req.objectId, req.download);
+    const scope = isServiceCaller(ctx)
+      ? this.documentScope(ctx, req.organisation, req.groupId)
+      : staffScope(ctx);
+    const result = await this.read.execute(scope, req.objectId, req.download);
     yield create(ReadObjectResponseSchema, {
       part: {
         case: 'header',
@@ -198,6 +207,23 @@ export class MediaVaultRpc implements ServiceImpl<typeof MediaVaultService> {
       req.reason,
     );
     return create(DeleteObjectResponseSchema, { deletedAt: timestampFromDate(at) });
+  }
+
+  /** The gateway reading for a patient: only a document group ("document:<id>") it names. */
+  private documentScope(
+    ctx: HandlerContext,
+    organisation: string,
+    groupId: string,
+  ): Extract<AccessScope, { kind: 'service' }> {
+    if (!isDocumentGroup(groupId)) {
+      throw new MediaError(
+        MediaErrorCode.ServiceRequired,
+        'a service may read only documents sent to patients',
+      );
+    }
+    const scope = this.scope(ctx, organisation, groupId);
+    if (scope.kind !== 'service') throw new Error('a service caller resolved to a staff scope');
+    return scope;
   }
 
   /** Staff: the token's organisation (a clinical role). The gateway: the organisation and group it names. */

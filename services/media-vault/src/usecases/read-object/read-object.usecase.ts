@@ -1,7 +1,10 @@
 // Staff read an object: only their own organisation's (another's is "not found"), decrypted and
 // authenticated in full before the first byte goes out, and every read is on the record
-// (ObjectAccessed, written with the object before the bytes are returned).
+// (ObjectAccessed, written with the object before the bytes are returned). The gateway reads for
+// a patient only within the document group it names (the RPC allows only "document:" groups),
+// always as an attachment; the access event names the patient's link (group), not a person.
 import type { Logger } from 'pino';
+import { MediaError, MediaErrorCode } from '../../domain/media-error';
 import { actorOf, type AccessScope } from '../../domain/media-object';
 import type { MediaEvents } from '../../events/media-events';
 import { bytesOf } from '../../repositories/media-database';
@@ -26,15 +29,19 @@ export class ReadObjectUseCase {
   ) {}
 
   async execute(
-    scope: Extract<AccessScope, { kind: 'staff' }>,
+    scope: AccessScope,
     objectId: string,
     download: boolean,
   ): Promise<ReadObjectResult> {
     const doc = await this.objects.findVisible(scope.organisation, objectId);
+    if (scope.kind === 'service' && doc.groupId !== scope.groupId) {
+      throw new MediaError(MediaErrorCode.NotFound, 'no such object');
+    }
     const bytes = await this.decrypter.decrypt(doc, 'object');
     // PDFs are never shown inline (OWASP: serve user files as attachments unless they are images
-    // we re-encoded ourselves).
-    const disposition = download || doc.kind !== 'image' ? 'attachment' : 'inline';
+    // we re-encoded ourselves); a service reading for a patient always gets an attachment.
+    const disposition =
+      download || doc.kind !== 'image' || scope.kind === 'service' ? 'attachment' : 'inline';
     const at = new Date();
     await this.objects.recordAccess(
       doc._id,
@@ -47,7 +54,14 @@ export class ReadObjectUseCase {
         at,
       ),
     );
-    this.logger.info({ objectId: doc._id, staffId: scope.staffId, disposition }, 'object read');
+    this.logger.info(
+      {
+        objectId: doc._id,
+        caller: scope.kind === 'staff' ? `staff:${scope.staffId}` : `service:${scope.service}`,
+        disposition,
+      },
+      'object read',
+    );
     return {
       objectId: doc._id,
       mediaType: doc.mediaType,
