@@ -62,8 +62,10 @@ export class TestKafka {
     const consumer = this.kafka.consumer({ groupId: uniqueName('reader') });
     const seen: Array<{ value: Buffer | null; headers: IHeaders }> = [];
     await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
     try {
+      // Inside the try: a topic that does not exist yet makes subscribe throw, and the
+      // connected consumer must still be closed (a waitFor retry loop depends on it).
+      await consumer.subscribe({ topic, fromBeginning: true });
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(
           () => reject(new Error(`only ${seen.length} of ${count} records on ${topic}`)),
