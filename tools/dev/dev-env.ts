@@ -1,7 +1,7 @@
 // The development environment of `npm start`: each service's settings on loopback, and secrets
 // generated on first start into .cairn/dev/secrets.json (git-ignored, never committed, 0600).
 // Production reads the same variables from Kubernetes Secrets (see the Helm charts).
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Endpoints } from '@cairn/infra';
@@ -19,6 +19,8 @@ export interface DevSecrets {
   gatewayServiceToken: string;
   /** Keys the gateway's date-of-birth HMACs, CSRF tokens and patient references. */
   gatewayLinkKey: string;
+  /** Messaging's credential at identity (directory re-checks of scheduled messages). */
+  messagingServiceCredential: string;
 }
 
 const key32 = () => randomBytes(32).toString('base64');
@@ -37,6 +39,7 @@ function freshSecrets(): DevSecrets {
     mediaPseudonymKey: key32(),
     gatewayServiceToken: randomBytes(32).toString('base64url'),
     gatewayLinkKey: key32(),
+    messagingServiceCredential: randomBytes(32).toString('base64url'),
   };
 }
 
@@ -90,6 +93,7 @@ export function serviceEnvironment(
         BOOTSTRAP_SECRET: secrets.bootstrapSecret,
         DIRECTORY_CLINICAL_SYSTEM: 'simulated',
         DIRECTORY_ALLOW_DRAMA_MOBILES: 'true',
+        IDENTITY_SERVICE_CREDENTIALS: `messaging:${sha256Hex(secrets.messagingServiceCredential)}`,
       };
     case 'audit-ledger':
       return {
@@ -133,6 +137,7 @@ export function serviceEnvironment(
         IDENTITY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
         IDENTITY_AUDIENCE: 'cairn',
         IDENTITY_GRPC_URL: `http://127.0.0.1:${DEV_PORTS.identity.grpc}`,
+        MESSAGING_SERVICE_CREDENTIAL: secrets.messagingServiceCredential,
         // Records messages instead of sending them: the dev page and `npx nx run sms-sandbox:run`.
         SMS_PROVIDERS: 'sandbox:1',
         VIDEO_ROOM_BASE_URL: 'https://video.example.nhs.uk/room/',
@@ -156,6 +161,10 @@ export function serviceEnvironment(
         MESSAGING_URL: `http://127.0.0.1:${DEV_PORTS.messaging.grpc}`,
         MEDIA_VAULT_URL: `http://127.0.0.1:${DEV_PORTS['media-vault'].grpc}`,
         MEDIA_VAULT_SERVICE_TOKEN: secrets.gatewayServiceToken,
+        AUDIT_LEDGER_URL: `http://127.0.0.1:${DEV_PORTS['audit-ledger'].grpc}`,
+        AUDIT_LEDGER_PUBLIC_KEY: createPublicKey(secrets.ledgerSigningKey)
+          .export({ type: 'spki', format: 'pem' })
+          .toString(),
       };
     default:
       return undefined;

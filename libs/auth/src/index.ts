@@ -8,3 +8,4 @@ export * from './token-verifier';
 export * from './session-revocations';
 export * from './jwt-caller-resolver';
 export * from './guards';
+export * from './service-credentials';

@@ -2,7 +2,7 @@
 // the patient directory (src/directory: its own module, RPC and events), and the platform's RPC
 // bridge (imported last, so it drains before anything it uses closes).
 import { Module, type DynamicModule, type Provider } from '@nestjs/common';
-import { JwtCallerResolver } from '@cairn/auth';
+import { JwtCallerResolver, ServiceCredentialResolver, type ServiceCredential } from '@cairn/auth';
 import { RpcModule, type Logger } from '@cairn/platform';
 import { Clock } from './domain/clock';
 import { IdentityCoreModule, type IdentityCoreOptions } from './identity-core.module';
@@ -24,6 +24,8 @@ export interface AppModuleOptions extends IdentityCoreOptions {
     readonly host?: string;
     readonly drainTimeoutMs: number;
     readonly logger: Logger;
+    /** Services that may call without a member of staff (IDENTITY_SERVICE_CREDENTIALS). */
+    readonly serviceCredentials?: readonly ServiceCredential[];
   };
 }
 
@@ -52,9 +54,9 @@ export class AppModule {
             sessions: SessionRepository,
             guards: GuardRepository,
             clock: Clock,
-          ) => ({
-            ...options.rpc,
-            callerResolver: new JwtCallerResolver(
+          ) => {
+            const { serviceCredentials = [], ...rpc } = options.rpc;
+            const staff = new JwtCallerResolver(
               createIdentityTokenVerifier({
                 issuer: options.settings.issuer,
                 ring,
@@ -62,8 +64,12 @@ export class AppModule {
                 guards,
                 clock,
               }),
-            ),
-          }),
+            );
+            return {
+              ...rpc,
+              callerResolver: new ServiceCredentialResolver(staff, serviceCredentials),
+            };
+          },
         }),
       ],
       providers: handlers,

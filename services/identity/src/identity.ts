@@ -2,6 +2,7 @@
 // outbox relay, key ring, the Nest application (RPC on GRPC_PORT), the JWKS endpoint on
 // JWKS_PORT, and the periodic jobs (key rotation, inactivity archiving). Used by main.ts and, in
 // process, by the medium tests.
+import { parseServiceCredentials } from '@cairn/auth';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
@@ -153,6 +154,7 @@ export async function startIdentity(
         host: overrides.host,
         drainTimeoutMs: config.DRAIN_TIMEOUT,
         logger,
+        serviceCredentials: parseServiceCredentials(config.IDENTITY_SERVICE_CREDENTIALS),
       },
     }),
     { logger: false },

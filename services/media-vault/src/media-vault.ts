@@ -1,7 +1,13 @@
 // The composition root: builds the vault's parts from configuration, starts them in order and
 // registers how each stops. Used by main.ts and, in process, by medium tests and the benchmark.
 import { NestFactory } from '@nestjs/core';
-import { JwtCallerResolver, RemoteJwks, TokenVerifier } from '@cairn/auth';
+import {
+  JwtCallerResolver,
+  parseServiceCredentials,
+  RemoteJwks,
+  ServiceCredentialResolver,
+  TokenVerifier,
+} from '@cairn/auth';
 import { createKafka, ensureTopics, Outbox, OutboxRelay, type OutboxModel } from '@cairn/events';
 import { kafkaConnection, RpcBridge, type RpcAddress, type ServiceContext } from '@cairn/platform';
 import type { Admin } from 'kafkajs';
@@ -16,7 +22,6 @@ import { ImageProcessor } from './processing/image-processor';
 import { MediaDatabase } from './repositories/media-database';
 import { ObjectRepository } from './repositories/object.repository';
 import { PatientKeyRepository } from './repositories/patient-key.repository';
-import { MediaCallerResolver, parseServiceTokens } from './rpc/service-caller';
 import { ClamdScanner, parseClamdAddress } from './scanning/clamd-scanner';
 import { DisabledScanner, type MalwareScanner } from './scanning/malware-scanner';
 import { BlobStore } from './storage/blob-store';
@@ -142,7 +147,7 @@ export async function startMediaVault(
         'identity JWKS not reachable at start; will fetch on first use',
       ),
     );
-  const callerResolver = new MediaCallerResolver(
+  const callerResolver = new ServiceCredentialResolver(
     new JwtCallerResolver(
       new TokenVerifier({
         issuer: config.IDENTITY_ISSUER,
@@ -150,7 +155,7 @@ export async function startMediaVault(
         keys,
       }),
     ),
-    parseServiceTokens(config.MEDIA_SERVICE_TOKEN_SHA256),
+    parseServiceCredentials(config.MEDIA_SERVICE_TOKEN_SHA256),
   );
 
   const app = await NestFactory.createApplicationContext(

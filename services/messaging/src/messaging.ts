@@ -151,7 +151,11 @@ export async function startMessaging(
   if (usesSandbox)
     logger.warn('the sandbox SMS provider is configured: messages are recorded, not sent');
 
-  const directory = overrides.directory ?? new IdentityPatientDirectory(config.IDENTITY_GRPC_URL);
+  const directory =
+    overrides.directory ??
+    new IdentityPatientDirectory(config.IDENTITY_GRPC_URL, {
+      serviceCredential: config.MESSAGING_SERVICE_CREDENTIAL,
+    });
   const messages = new MessageRepository(database, outbox);
   const batchRepository = new BatchRepository(database, outbox);
   const flags = new FlagRepository(database, outbox, events);

@@ -1,4 +1,5 @@
 // The identity service's one environment schema; nothing else reads process.env.
+import { isServiceCredentialEntry } from '@cairn/auth';
 import { z } from 'zod';
 import { baseConfigSchema, envVar } from '@cairn/platform';
 import { directoryConfigShape, refineDirectoryConfig } from '../directory';
@@ -36,6 +37,23 @@ export const identityConfigSchema = baseConfigSchema
     SESSION_MAX_AGE: envVar.duration().default(12 * 3_600_000),
     /** … or when its refresh token has not been used for this long. */
     SESSION_IDLE_TIMEOUT: envVar.duration().default(2 * 3_600_000),
+    /**
+     * Services that may call identity without a member of staff, as `<service>:<SHA-256 hex of
+     * its token>` entries, comma separated (@cairn/auth service credentials). Today only
+     * `messaging`, for the directory look-up that re-checks a scheduled message's patient.
+     */
+    IDENTITY_SERVICE_CREDENTIALS: envVar
+      .text()
+      .default('')
+      .transform((raw) =>
+        raw
+          .split(',')
+          .map((entry) => entry.trim())
+          .filter(Boolean),
+      )
+      .refine((entries) => entries.every(isServiceCredentialEntry), {
+        message: 'expected <service>:<SHA-256 hex of the token> entries, comma separated',
+      }),
     /** Key-encryption key (32 bytes, base64) sealing private signing keys and TOTP seeds. */
     IDENTITY_KEK: key256(),
     /** How long a signing key signs before the next one takes over. */

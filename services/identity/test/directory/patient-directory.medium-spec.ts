@@ -4,7 +4,13 @@
 // malformed NHS numbers, flags messaging relies on, and the access events the ledger reads.
 import { fromBinary } from '@bufbuild/protobuf';
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
-import { JwtCallerResolver } from '@cairn/auth';
+import {
+  JwtCallerResolver,
+  parseServiceCredentials,
+  serviceAuthorization,
+  ServiceCredentialResolver,
+  serviceCredentialHash,
+} from '@cairn/auth';
 import { TestTokenIssuer } from '@cairn/auth/testing';
 import {
   DeathRecordedSchema,
@@ -39,6 +45,8 @@ import { DirectoryModule, PATIENT_HEADER } from '../../src/directory';
 import { startGpSimulatorProcess, type GpSimulatorProcess } from './support/gp-simulator-process';
 
 const A = 'A81001';
+const MESSAGING_TOKEN = 'messaging-service-credential-for-tests-0123456789';
+const GATEWAY_TOKEN = 'gateway-service-credential-for-tests-0123456789ab';
 const B = 'A81002';
 const data = new SyntheticGpSystem();
 
@@ -133,7 +141,13 @@ describe('PatientDirectoryService', () => {
           port: 0,
           host: '127.0.0.1',
           logger,
-          callerResolver: new JwtCallerResolver(issuer.verifier()),
+          callerResolver: new ServiceCredentialResolver(
+            new JwtCallerResolver(issuer.verifier()),
+            parseServiceCredentials([
+              `messaging:${serviceCredentialHash(MESSAGING_TOKEN)}`,
+              `gateway:${serviceCredentialHash(GATEWAY_TOKEN)}`,
+            ]),
+          ),
         }),
         DirectoryModule.forRoot({
           clinicalSystem: {
@@ -452,6 +466,58 @@ describe('PatientDirectoryService', () => {
 
     it('not staff who have not accepted the acceptable-use policy', async () => {
       expect((await code(find('policyPending', n))).code).toBe(Code.PermissionDenied);
+    });
+  });
+
+  describe('a service without staff (messaging re-checking a scheduled message)', () => {
+    const asService = (token: string) => ({
+      headers: { authorization: serviceAuthorization(token) },
+    });
+
+    it('lets messaging look a patient up by NHS number, recorded with messaging as the actor', async () => {
+      const p = data.scenario(A, 'deceased-formal');
+      const { patient } = await client.findPatient(
+        { odsCode: A, nhsNumber: p.nhsNumber },
+        asService(MESSAGING_TOKEN),
+      );
+      expect(patient?.smsBlockers).toContain(Patient_SmsBlocker.DECEASED);
+      const entry = (await eventsFor(p.nhsNumber))
+        .filter((e) => e.headers.ce_type === 'cairn.identity.events.v1.PatientLookedUp')
+        .at(-1);
+      expect(entry?.headers.cairn_actor).toBe('system:messaging');
+    });
+
+    it('keeps the organisation scoping: not registered here is NOT_FOUND', async () => {
+      const other = data.scenario(B, 'ordinary');
+      const refused = await code(
+        client.findPatient({ odsCode: A, nhsNumber: other.nhsNumber }, asService(MESSAGING_TOKEN)),
+      );
+      expect(refused.code).toBe(Code.NotFound);
+    });
+
+    it('refuses other services, searches by a service, and a wrong credential', async () => {
+      const n = data.scenario(A, 'ordinary').nhsNumber;
+      expect(
+        (await code(client.findPatient({ odsCode: A, nhsNumber: n }, asService(GATEWAY_TOKEN))))
+          .code,
+      ).toBe(Code.PermissionDenied);
+      expect(
+        (
+          await code(
+            client.searchPatients(
+              { odsCode: A, familyName: 'Smith', birthDate: '1980-01-01' },
+              asService(MESSAGING_TOKEN),
+            ),
+          )
+        ).code,
+      ).toBe(Code.PermissionDenied);
+      expect(
+        (
+          await code(
+            client.findPatient({ odsCode: A, nhsNumber: n }, asService(`${MESSAGING_TOKEN}x`)),
+          )
+        ).code,
+      ).toBe(Code.Unauthenticated);
     });
   });
 });

@@ -1,4 +1,5 @@
 // The media vault's one environment schema; nothing else reads process.env.
+import { isServiceCredentialEntry } from '@cairn/auth';
 import { z } from 'zod';
 import { baseConfigSchema, envVar } from '@cairn/platform';
 
@@ -91,7 +92,7 @@ export const mediaVaultConfigSchema = baseConfigSchema
       });
     }
     for (const hash of config.MEDIA_SERVICE_TOKEN_SHA256) {
-      if (!/^[a-z][a-z0-9-]*:[0-9a-f]{64}$/.test(hash)) {
+      if (!isServiceCredentialEntry(hash)) {
         ctx.addIssue({
           code: 'custom',
           path: ['MEDIA_SERVICE_TOKEN_SHA256'],

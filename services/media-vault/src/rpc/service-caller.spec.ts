@@ -1,11 +1,12 @@
-import { callerOf, type Caller, type CallerResolver } from '@cairn/platform';
-import { contextWithCaller } from '@cairn/auth/testing';
+import type { Caller, CallerResolver } from '@cairn/platform';
 import {
-  MediaCallerResolver,
-  parseServiceTokens,
-  requireService,
-  serviceTokenHash,
-} from './service-caller';
+  parseServiceCredentials,
+  serviceAuthorization,
+  ServiceCredentialResolver,
+  serviceCredentialHash,
+} from '@cairn/auth';
+import { contextWithCaller } from '@cairn/auth/testing';
+import { isServiceCaller, requireService } from './service-caller';
 
 const TOKEN = 'a-service-token-of-at-least-32-characters-long';
 const staffResolver: CallerResolver = {
@@ -15,32 +16,22 @@ const staffResolver: CallerResolver = {
     claims: { service: 'gateway' },
   }),
 };
-const resolver = new MediaCallerResolver(
+const resolver = new ServiceCredentialResolver(
   staffResolver,
-  parseServiceTokens([`gateway:${serviceTokenHash(TOKEN)}`]),
+  parseServiceCredentials([`gateway:${serviceCredentialHash(TOKEN)}`]),
 );
-const call = (authorization: string | undefined) => ({ authorization, procedure: 'x/y' });
+const call = (authorization: string) => ({ authorization, procedure: 'x/y' });
 
-describe('service callers', () => {
-  it('recognises the gateway by its token', async () => {
-    const caller = await resolver.resolve(call(`CairnService ${TOKEN}`));
+describe('vault service callers', () => {
+  it('names the gateway when it presents its credential', async () => {
+    const caller = await resolver.resolve(call(serviceAuthorization(TOKEN)));
     expect(requireService(contextWithCaller(caller))).toBe('gateway');
+    expect(isServiceCaller(contextWithCaller(caller))).toBe(true);
   });
 
-  it('refuses a wrong or short token as unauthenticated', () => {
-    expect(() => resolver.resolve(call(`CairnService ${TOKEN}x`))).toThrow(
-      /invalid service credential/,
-    );
-    expect(() => resolver.resolve(call('CairnService short'))).toThrow(
-      /invalid service credential/,
-    );
-  });
-
-  it('hands Bearer tokens to the staff resolver, whose claims never make a service', async () => {
-    // Even claims that look like a service's (here { service: 'gateway' }) do not count.
+  it('refuses staff (even with service-looking claims) where only the gateway may act', async () => {
     const caller = await resolver.resolve(call('Bearer abc'));
-    expect(caller.kind).toBe('authenticated');
+    expect(isServiceCaller(contextWithCaller(caller))).toBe(false);
     expect(() => requireService(contextWithCaller(caller))).toThrow(/only the gateway/);
-    expect(callerOf(contextWithCaller(caller))).toBe(caller);
   });
 });

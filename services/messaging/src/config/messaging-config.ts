@@ -63,6 +63,16 @@ export const messagingConfigSchema = baseConfigSchema
     IDENTITY_JWKS_ALLOW_HTTP: envVar.flag().default(false),
     /** Identity's gRPC address (the patient directory), e.g. http://identity:50061. */
     IDENTITY_GRPC_URL: envVar.url(),
+    /**
+     * Messaging's own credential at identity (@cairn/auth service credentials: identity holds its
+     * SHA-256 in IDENTITY_SERVICE_CREDENTIALS), for look-ups made without a member of staff: the
+     * re-check of a scheduled message just before it is sent, and a batch resumed after a
+     * restart. Without it those look-ups cannot be made and such messages are not sent.
+     */
+    MESSAGING_SERVICE_CREDENTIAL: envVar
+      .secret()
+      .refine((token) => token.length >= 32, { message: 'at least 32 characters' })
+      .optional(),
     /** Providers and weights, e.g. "firetext:70,vonage:30" or "sandbox:1". */
     SMS_PROVIDERS: providerWeights(),
     /** Sender id shown on phones (11 alphanumerics at most). */

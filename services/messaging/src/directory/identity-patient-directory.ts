@@ -1,8 +1,9 @@
 // PatientDirectory over identity's cairn.identity.v1.PatientDirectoryService, called with the
 // caller's own bearer token (identity scopes the directory to the token's organisation and
-// records the look-up). Identity has no service identity yet, so a look-up without a caller
-// (a scheduled message's re-check) cannot be made: it fails as DirectoryUnavailable and the
-// message is not sent (fail closed).
+// records the look-up). A look-up without a caller (a scheduled message's re-check, a resumed
+// batch) uses messaging's own service credential (MESSAGING_SERVICE_CREDENTIAL), which identity
+// allows for FindPatient only and records with messaging as the actor. Without a credential it
+// fails as DirectoryUnavailable and the message is not sent (fail closed).
 import { Code, ConnectError, type Client } from '@connectrpc/connect';
 import {
   Patient_Mobile_Status,
@@ -10,6 +11,7 @@ import {
   Patient_SmsConsent,
   PatientDirectoryService,
 } from '@cairn/contracts/cairn/identity/v1/directory_pb';
+import { serviceAuthorization } from '@cairn/auth';
 import { createServiceClient } from '@cairn/platform';
 import { MessagingError, MessagingErrorCode } from '../domain/messaging-error';
 import {
@@ -29,8 +31,14 @@ const MOBILE: Record<Patient_Mobile_Status, PatientFacts['mobile']['status']> = 
 export class IdentityPatientDirectory extends PatientDirectory {
   private readonly client: Client<typeof PatientDirectoryService>;
 
-  constructor(baseUrl: string, deadlineMs = 5_000) {
+  private readonly serviceAuthorization?: string;
+
+  constructor(baseUrl: string, options: { deadlineMs?: number; serviceCredential?: string } = {}) {
     super();
+    const deadlineMs = options.deadlineMs ?? 5_000;
+    if (options.serviceCredential) {
+      this.serviceAuthorization = serviceAuthorization(options.serviceCredential);
+    }
     this.client = createServiceClient(PatientDirectoryService, { baseUrl, deadlineMs, retries: 2 });
   }
 
@@ -39,16 +47,17 @@ export class IdentityPatientDirectory extends PatientDirectory {
     nhsNumber: string,
     credentials: DirectoryCredentials,
   ): Promise<PatientFacts | undefined> {
-    if (!credentials.authorization) {
+    const authorization = credentials.authorization ?? this.serviceAuthorization;
+    if (!authorization) {
       throw new MessagingError(
         MessagingErrorCode.DirectoryUnavailable,
-        'the patient directory needs a staff caller; none is available for this check',
+        'the patient directory needs a staff caller or messaging service credential; neither is available for this check',
       );
     }
     try {
       const { patient } = await this.client.findPatient(
         { odsCode: organisation, nhsNumber },
-        { headers: { authorization: credentials.authorization } },
+        { headers: { authorization } },
       );
       if (!patient) return undefined;
       const mobileStatus = MOBILE[patient.mobile?.status ?? Patient_Mobile_Status.UNSPECIFIED];

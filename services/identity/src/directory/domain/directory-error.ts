@@ -17,11 +17,14 @@ export enum DirectoryErrorCode {
   InvalidRecordDocument = 'invalid_record_document',
   /** Save to record: the idempotency key was already used for another patient or document. */
   IdempotencyKeyReused = 'idempotency_key_reused',
+  /** A service credential that is not allowed to look patients up. */
+  ServiceNotAllowed = 'service_not_allowed',
 }
 
 const KINDS: ErrorKinds<DirectoryErrorCode> = {
   [DirectoryErrorCode.InvalidNhsNumber]: ErrorKind.InvalidArgument,
   [DirectoryErrorCode.InvalidOdsCode]: ErrorKind.InvalidArgument,
+  [DirectoryErrorCode.ServiceNotAllowed]: ErrorKind.PermissionDenied,
   [DirectoryErrorCode.InvalidSearch]: ErrorKind.InvalidArgument,
   [DirectoryErrorCode.InvalidClinicalUserId]: ErrorKind.InvalidArgument,
   [DirectoryErrorCode.PatientNotFound]: ErrorKind.NotFound,

@@ -11,7 +11,7 @@ import {
   RecordDocumentFiledSchema,
 } from '@cairn/contracts/cairn/identity/events/v1/directory_events_pb';
 import { Patient_Death_Notification } from '@cairn/contracts/cairn/identity/v1/directory_pb';
-import { EventHeader, type Outbox, type OutboxEntry } from '@cairn/events';
+import { EventHeader, type ActorRef, type Outbox, type OutboxEntry } from '@cairn/events';
 import type { NhsNumber, OdsCode } from '@cairn/nhs';
 import type { Death } from '../domain/patient';
 
@@ -26,7 +26,10 @@ export type LookUpOutcome = 'found' | 'not-found';
 
 export interface LookUpContext {
   readonly odsCode: OdsCode;
+  /** The member of staff looking; empty when a service looks (see `service`). */
   readonly staffId: string;
+  /** A service looking without staff (@cairn/auth service credential), e.g. "messaging". */
+  readonly service?: string;
   readonly method: LookUpMethod;
   /** Shared by the events of one call. */
   readonly lookupId: string;
@@ -47,6 +50,13 @@ export const DEATH_NOTIFICATIONS: Record<Death['notification'], Patient_Death_No
   informal: Patient_Death_Notification.INFORMAL,
   unspecified: Patient_Death_Notification.UNSPECIFIED,
 };
+
+/** Who looked: the member of staff, or the service acting without one. */
+function lookUpActor(context: LookUpContext): ActorRef {
+  return context.service
+    ? { kind: 'system', id: context.service }
+    : { kind: 'staff', id: context.staffId };
+}
 
 export class DirectoryEvents {
   constructor(private readonly outbox: Outbox) {}
@@ -70,7 +80,7 @@ export class DirectoryEvents {
       {
         subject,
         organisation: context.odsCode,
-        actor: { kind: 'staff', id: context.staffId },
+        actor: lookUpActor(context),
         patient: nhsNumber,
         time,
       },
@@ -96,7 +106,7 @@ export class DirectoryEvents {
       {
         subject,
         organisation: context.odsCode,
-        actor: { kind: 'staff', id: context.staffId },
+        actor: lookUpActor(context),
         patient: nhsNumber,
         time,
       },

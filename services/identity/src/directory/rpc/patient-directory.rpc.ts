@@ -3,7 +3,12 @@
 // (auditors audit the ledger, they do not open records).
 import { create, type MessageInitShape } from '@bufbuild/protobuf';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
-import { requireRole, requireSameOrganisation, type StaffClaims } from '@cairn/auth';
+import {
+  requireRole,
+  requireSameOrganisation,
+  serviceCallerOf,
+  type StaffClaims,
+} from '@cairn/auth';
 import {
   FindPatientResponseSchema,
   PatientDirectoryService,
@@ -19,6 +24,7 @@ import {
 import { parseOdsCode, type OdsCode } from '@cairn/nhs';
 import { RpcService } from '@cairn/platform';
 import { Inject } from '@nestjs/common';
+import { DirectoryError, DirectoryErrorCode } from '../domain/directory-error';
 import type { Gender, Patient, SmsBlocker, SmsConsent } from '../domain/patient';
 import { DEATH_NOTIFICATIONS } from '../events/directory-events';
 import { FindPatientUseCase } from '../usecases/find-patient/find-patient.usecase';
@@ -84,6 +90,30 @@ export function patientToProto(patient: Patient): MessageInitShape<typeof Patien
   };
 }
 
+/**
+ * Services that may look a patient up by NHS number without a member of staff, for any
+ * organisation they name: messaging, re-checking a scheduled message's patient just before
+ * sending (deceased, left, dissent). The look-up is recorded with the service as its actor.
+ */
+const SERVICE_LOOK_UPS: readonly string[] = ['messaging'];
+
+function authoriseService(service: string, odsCode: string): OdsCode {
+  if (!SERVICE_LOOK_UPS.includes(service)) {
+    throw new DirectoryError(
+      DirectoryErrorCode.ServiceNotAllowed,
+      'this service may not look patients up',
+    );
+  }
+  const ods = parseOdsCode(odsCode);
+  if (ods === undefined) {
+    throw new DirectoryError(
+      DirectoryErrorCode.InvalidOdsCode,
+      'an ODS code is 3 to 10 upper-case letters and digits',
+    );
+  }
+  return ods;
+}
+
 /** Staff of the requested organisation who work with patients; their verified ODS code. */
 function authorise(context: HandlerContext, odsCode: string): { staff: StaffClaims; ods: OdsCode } {
   requireSameOrganisation(context, odsCode);
@@ -109,10 +139,18 @@ export class PatientDirectoryRpc implements ServiceImpl<typeof PatientDirectoryS
   ) {}
 
   async findPatient(request: FindPatientRequest, context: HandlerContext) {
-    const { staff, ods } = authorise(context, request.odsCode);
+    const service = serviceCallerOf(context);
+    let caller: { ods: OdsCode; staffId: string; service?: string };
+    if (service === undefined) {
+      const { staff, ods } = authorise(context, request.odsCode);
+      caller = { ods, staffId: staff.sub };
+    } else {
+      caller = { ods: authoriseService(service, request.odsCode), staffId: '', service };
+    }
     const patient = await this.findPatients.execute({
-      odsCode: ods,
-      staffId: staff.sub,
+      odsCode: caller.ods,
+      staffId: caller.staffId,
+      service: caller.service,
       nhsNumber: request.nhsNumber,
       signal: context.signal,
     });

@@ -11,7 +11,10 @@ import { LookUpRecorder } from '../record-look-up';
 export interface FindPatientCommand {
   /** The caller's organisation, from their verified token. */
   readonly odsCode: OdsCode;
+  /** The member of staff; empty when a service asks (`service`). */
   readonly staffId: string;
+  /** A service asking without staff (e.g. messaging re-checking a scheduled message). */
+  readonly service?: string;
   /** As typed: spaces and dashes allowed. */
   readonly nhsNumber: string;
   readonly signal?: AbortSignal;
@@ -35,6 +38,7 @@ export class FindPatientUseCase {
     const context = {
       odsCode: command.odsCode,
       staffId: command.staffId,
+      service: command.service,
       method: 'nhs-number',
       lookupId: randomUUID(),
     } as const;
