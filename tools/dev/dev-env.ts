@@ -21,6 +21,8 @@ export interface DevSecrets {
   gatewayLinkKey: string;
   /** Messaging's credential at identity (directory re-checks of scheduled messages). */
   messagingServiceCredential: string;
+  /** Signs retention's certificates of destruction (Ed25519, PKCS#8 PEM). */
+  retentionSigningKey: string;
 }
 
 const key32 = () => randomBytes(32).toString('base64');
@@ -40,6 +42,9 @@ function freshSecrets(): DevSecrets {
     gatewayServiceToken: randomBytes(32).toString('base64url'),
     gatewayLinkKey: key32(),
     messagingServiceCredential: randomBytes(32).toString('base64url'),
+    retentionSigningKey: generateKeyPairSync('ed25519')
+      .privateKey.export({ format: 'pem', type: 'pkcs8' })
+      .toString(),
   };
 }
 
@@ -64,6 +69,7 @@ export const DEV_PORTS = {
   'media-vault': { grpc: 50051, health: 8051 },
   messaging: { grpc: 50041, health: 8041, webhooks: 8141 },
   gateway: { grpc: 50031, health: 8031, http: 3000 },
+  retention: { grpc: 50081, health: 8081 },
 } as const;
 
 export type DevService = keyof typeof DEV_PORTS;
@@ -143,6 +149,17 @@ export function serviceEnvironment(
         VIDEO_ROOM_BASE_URL: 'https://video.example.nhs.uk/room/',
         // The simulated GP system's patients have Ofcom drama numbers (07700 900xxx).
         ALLOW_DRAMA_MOBILES: 'true',
+      };
+    case 'retention':
+      return {
+        ...common,
+        GRPC_PORT: String(DEV_PORTS.retention.grpc),
+        HEALTH_PORT: String(DEV_PORTS.retention.health),
+        MONGODB_URI: mongo('retention'),
+        RETENTION_SIGNING_KEY: secrets.retentionSigningKey,
+        IDENTITY_ISSUER: issuer,
+        IDENTITY_JWKS_URL: `${issuer}/.well-known/jwks.json`,
+        IDENTITY_AUDIENCE: 'cairn',
       };
     case 'gateway':
       return {

@@ -12,6 +12,7 @@ import {
   type ErasureOrdered,
 } from '@cairn/contracts/cairn/retention/events/v1/erasure_events_pb';
 import { PayloadsErasedSchema } from '@cairn/contracts/cairn/audit_ledger/events/v1/events_pb';
+import { EventRegistry } from '@cairn/events';
 import { verifyConsistency } from '@cairn/merkle';
 import type { MessageInitShape } from '@bufbuild/protobuf';
 import type { Ledger } from '../src/ledger';
@@ -107,6 +108,12 @@ describe('audit-ledger erasure orders', () => {
     );
     if (!completed?.value) throw new Error('no ErasureCompleted');
     const answer = fromBinary(ErasureCompletedSchema, completed.value);
+    // A valid CloudEvent for every consumer built on @cairn/events (retention's saga among them).
+    const decoded = new EventRegistry(ErasureCompletedSchema).decode({
+      value: completed.value,
+      headers: completed.headers,
+    });
+    expect(decoded.is(ErasureCompletedSchema) && decoded.message.erasureId).toBe('erasure-p-at-a');
     expect(answer).toMatchObject({ erasureId: 'erasure-p-at-a', participant: 'audit-ledger' });
     expect(answer.itemsErased).toBe(2n); // one key, one payload
     expect(String(completed.headers.cairn_org)).toBe('A81001');

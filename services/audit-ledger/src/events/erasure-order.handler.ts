@@ -6,6 +6,7 @@
 // and the answers carry ce_ids derived from the erasure id, so consumers deduplicate them. An
 // order that cannot be carried out (undecodable, organisation header and body disagree, bad NHS
 // number) goes to the dead-letter topic; retention then sees no answer and reports it outstanding.
+import { EventHeader } from '@cairn/events';
 import {
   create,
   fromBinary,
@@ -142,6 +143,8 @@ export class ErasureOrderHandler {
       headers: {
         // Derived from the order, so a repeated step republishes the same ids.
         ce_id: deterministicUuidV7(at.orderedMs, `${at.kind}:${at.order.erasureId}`),
+        // CloudEvents 1.0; consumers using @cairn/events refuse events without it.
+        [EventHeader.specVersion]: '1.0',
         ce_type: schema.typeName,
         ce_source: '/cairn/audit-ledger',
         ce_time: at.completedAt.toISOString(),

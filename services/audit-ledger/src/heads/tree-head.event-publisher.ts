@@ -1,6 +1,7 @@
 // Publishes TreeHeadSigned on the ledger's own topic, CloudEvents binary mode. The event id is
 // derived from the head (a UUIDv7-shaped value whose time is the head's), so republishing a head
 // after a crash repeats the same ce_id and consumers deduplicate it.
+import { EventHeader } from '@cairn/events';
 import { createHash } from 'node:crypto';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
@@ -57,6 +58,8 @@ export class TreeHeadEventPublisher {
               head.timestampMs,
               `tree-head:${head.treeSize}:${head.keyId}`,
             ),
+            // CloudEvents 1.0; consumers using @cairn/events refuse events without it.
+            [EventHeader.specVersion]: '1.0',
             ce_type: TreeHeadSignedSchema.typeName,
             ce_source: '/cairn/audit-ledger',
             ce_time: new Date(head.timestampMs).toISOString(),

@@ -1,0 +1,94 @@
+// Retention's own MongoDB database (FerretDB locally): one mongoose connection and its models.
+import mongoose, { type Connection } from 'mongoose';
+import {
+  erasureSchema,
+  legalHoldSchema,
+  patientSchema,
+  rulesSchema,
+  accessRecordSchema,
+  type AccessRecordDocument,
+  type ErasureDocument,
+  type LegalHoldDocument,
+  type PatientDocument,
+  type RulesDocument,
+} from './retention.schema';
+
+function buildModels(connection: Connection) {
+  return {
+    erasures: connection.model<ErasureDocument>('Erasure', erasureSchema, 'erasures'),
+    legalHolds: connection.model<LegalHoldDocument>('LegalHold', legalHoldSchema, 'legal_holds'),
+    patients: connection.model<PatientDocument>('Patient', patientSchema, 'patients'),
+    rules: connection.model<RulesDocument>('Rules', rulesSchema, 'rules'),
+    accessRecords: connection.model<AccessRecordDocument>(
+      'AccessRecord',
+      accessRecordSchema,
+      'access_records',
+    ),
+  };
+}
+
+export type RetentionModels = ReturnType<typeof buildModels>;
+
+export class RetentionDatabase {
+  readonly models: RetentionModels;
+
+  private constructor(readonly connection: Connection) {
+    this.models = buildModels(connection);
+  }
+
+  static async connect(uri: string): Promise<RetentionDatabase> {
+    const connection = mongoose.createConnection(uri, {
+      autoIndex: false,
+      autoCreate: true,
+      serverSelectionTimeoutMS: 10_000,
+    });
+    await connection.asPromise();
+    const db = new RetentionDatabase(connection);
+    await db.ensureIndexes();
+    return db;
+  }
+
+  /** The models whose documents carry an outbox, for the relay. */
+  get outboxModels() {
+    return Object.values(this.models);
+  }
+
+  async ping(): Promise<void> {
+    const admin = this.connection.db?.admin();
+    if (!admin) throw new Error('database is not connected');
+    await admin.ping();
+  }
+
+  async close(): Promise<void> {
+    await this.connection.close();
+  }
+
+  private async ensureIndexes(): Promise<void> {
+    for (const model of Object.values(this.models)) {
+      await (model as unknown as mongoose.Model<unknown>)
+        .createCollection()
+        .catch((error: unknown) => {
+          // NamespaceExists: another replica (or a previous start) created it first.
+          if ((error as { code?: number }).code !== 48) throw error;
+        });
+      await (model as unknown as mongoose.Model<unknown>).createIndexes();
+    }
+  }
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return (error as { code?: number } | null)?.code === 11000;
+}
+
+/** Bytes out of whatever the driver hands back for a binary field (Buffer or BSON Binary). */
+export function bytesOf(value: unknown): Buffer {
+  if (Buffer.isBuffer(value)) return value;
+  if (value instanceof Uint8Array)
+    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (value && typeof value === 'object' && 'buffer' in value) {
+    const inner = (value as { buffer: unknown }).buffer;
+    if (inner instanceof Uint8Array)
+      return Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
+  }
+  throw new TypeError('expected binary data');
+}
