@@ -1,0 +1,18 @@
+// The gateway's behaviour settings, taken from configuration once (use cases never read config).
+export interface GatewaySettings {
+  readonly publicBaseUrl: string;
+  readonly responseWindowMs: number;
+  readonly documentWindowMs: number;
+  readonly maxDobAttempts: number;
+  readonly patientSessionTtlMs: number;
+  readonly maxFiles: number;
+  readonly maxFileBytes: number;
+  readonly operatorName: string;
+  readonly privacyNoticeUrl: string;
+}
+
+export class Clock {
+  now(): Date {
+    return new Date();
+  }
+}

@@ -1,0 +1,109 @@
+// Staff sessions: sign-in through identity (password, then the authenticator code), tokens kept
+// here, refreshed shortly before the access token expires, and every use re-verified with
+// identity's keys (a suspended member's session is revoked by identity and stops refreshing).
+import { GatewayError, GatewayErrorCode } from '../../domain/gateway-error';
+import { hashSessionSecret, mintSessionSecret } from '../../domain/link-token';
+import { Clock } from '../../domain/settings';
+import type { StaffContext } from '../../domain/staff-context';
+import type { StaffIdentity } from '../../ports/staff-identity.port';
+import type { StaffSessionRepository } from '../../repositories/staff-session.repository';
+
+const REFRESH_BEFORE_MS = 60_000;
+
+export type StaffSignIn =
+  | {
+      readonly outcome: 'signed-in';
+      readonly sessionSecret: string;
+      readonly policyAccepted: boolean;
+    }
+  | { readonly outcome: 'second-factor' }
+  | { readonly outcome: 'enrol-second-factor' };
+
+export interface ResolvedStaff extends StaffContext {
+  readonly policyAccepted: boolean;
+  readonly sessionId: string;
+}
+
+export class StaffSessions {
+  constructor(
+    private readonly identity: StaffIdentity,
+    private readonly sessions: StaffSessionRepository,
+    private readonly clock: Clock,
+  ) {}
+
+  async signIn(email: string, password: string, totpCode: string): Promise<StaffSignIn> {
+    const result = await this.identity.signIn(email.trim(), password, totpCode.trim());
+    if (result.outcome !== 'tokens') return result;
+    const staff = await this.identity.verify(result.tokens.accessToken);
+    const secret = mintSessionSecret();
+    await this.sessions.save(secret.hash, result.tokens, staff, this.clock.now());
+    return {
+      outcome: 'signed-in',
+      sessionSecret: secret.token,
+      policyAccepted: staff.policyAccepted,
+    };
+  }
+
+  /** The staff member behind a cookie, with a fresh access token; SessionRequired otherwise. */
+  async resolve(secret: string | undefined): Promise<ResolvedStaff> {
+    if (!secret) throw signInRequired();
+    const id = hashSessionSecret(secret);
+    let session = await this.sessions.find(id);
+    const now = this.clock.now();
+    if (!session || session.expiresAt.getTime() <= now.getTime()) throw signInRequired();
+    if (session.tokens.accessExpiresAt.getTime() - REFRESH_BEFORE_MS <= now.getTime()) {
+      session = await this.refresh(id, session.tokens.refreshToken);
+    }
+    let staff;
+    try {
+      staff = await this.identity.verify(session.tokens.accessToken);
+    } catch {
+      await this.sessions.delete(id);
+      throw signInRequired();
+    }
+    if (!staff.odsCode) throw signInRequired();
+    return {
+      accessToken: session.tokens.accessToken,
+      staffId: staff.staffId,
+      odsCode: staff.odsCode,
+      roles: staff.roles,
+      platformRoles: staff.platformRoles ?? [],
+      policyAccepted: staff.policyAccepted,
+      sessionId: id,
+    };
+  }
+
+  /** After accepting the policy: new tokens carry the accepted version. */
+  async refresh(id: string, refreshToken: string) {
+    try {
+      const tokens = await this.identity.refresh(refreshToken);
+      const staff = await this.identity.verify(tokens.accessToken);
+      await this.sessions.save(id, tokens, staff, this.clock.now());
+      const session = await this.sessions.find(id);
+      if (!session) throw signInRequired();
+      return session;
+    } catch {
+      await this.sessions.delete(id);
+      throw signInRequired();
+    }
+  }
+
+  async acceptPolicy(staff: ResolvedStaff, version: string): Promise<void> {
+    await this.identity.acceptPolicy(staff.accessToken, version);
+    const session = await this.sessions.find(staff.sessionId);
+    if (!session) throw signInRequired();
+    await this.refresh(staff.sessionId, session.tokens.refreshToken);
+  }
+
+  async signOut(secret: string | undefined): Promise<void> {
+    if (!secret) return;
+    const id = hashSessionSecret(secret);
+    const session = await this.sessions.find(id);
+    await this.sessions.delete(id);
+    if (session) await this.identity.signOut(session.tokens.refreshToken).catch(() => undefined);
+  }
+}
+
+function signInRequired() {
+  return new GatewayError(GatewayErrorCode.SessionRequired, 'Sign in to continue');
+}
