@@ -147,7 +147,8 @@ describe('staff pages', () => {
       _csrf: csrfOf(policy.body),
       version: '2026-01',
     });
-    expect(accepted.location).toBe('/staff/inbox');
+    // An administrator without a clinical role starts at the approvals, not the inbox.
+    expect(accepted.location).toBe('/staff/admin');
     const approvals = await admin.get('/staff/admin');
     expect(approvals.body).toContain('New Starter');
     await admin.post('/staff/admin/staff-new/approve', { _csrf: csrfOf(approvals.body) });

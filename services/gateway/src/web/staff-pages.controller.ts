@@ -13,7 +13,7 @@ import { GatewayError, GatewayErrorCode } from '../domain/gateway-error';
 import { PatientRefs } from '../domain/patient-ref';
 import { GatewayCore } from '../gateway-core';
 import type { InboxFilter } from '../repositories/patient-link.repository';
-import type { ResolvedStaff } from '../usecases/shared/staff-sessions';
+import { homePageFor, type ResolvedStaff } from '../usecases/shared/staff-sessions';
 import { Csrf } from './csrf';
 import { isAuditor } from '../usecases/audit-shared/auditor-scope';
 import { readSingleFile } from './multipart';
@@ -83,7 +83,7 @@ export class StaffPagesController {
       sameSite: 'strict',
       path: '/',
     });
-    res.redirect(303, result.policyAccepted ? '/staff/inbox' : '/staff/policy');
+    res.redirect(303, result.policyAccepted ? result.home : '/staff/policy');
   }
 
   @Post('sign-out')
@@ -109,7 +109,7 @@ export class StaffPagesController {
       staff,
       String((req.body as { version?: string }).version ?? ''),
     );
-    res.redirect(303, '/staff/inbox');
+    res.redirect(303, homePageFor(staff));
   }
 
   @Get('patients')

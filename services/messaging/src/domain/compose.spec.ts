@@ -35,6 +35,11 @@ describe('compose', () => {
   it('accepts only https links without credentials', () => {
     expect(validLinkUrl('https://r.example/x')).toBe('https://r.example/x');
     expect(validLinkUrl('http://r.example/x')).toBeUndefined();
+    // Plain http only to a developer's own machine; a look-alike host is still refused.
+    expect(validLinkUrl('http://127.0.0.1:3000/r/abc')).toBe('http://127.0.0.1:3000/r/abc');
+    expect(validLinkUrl('http://localhost:3000/r/abc')).toBe('http://localhost:3000/r/abc');
+    expect(validLinkUrl('http://127.0.0.1.example.com/r/abc')).toBeUndefined();
+    expect(validLinkUrl('http://localhost.example.com/r/abc')).toBeUndefined();
     expect(validLinkUrl('https://user:pw@r.example/x')).toBeUndefined();
     expect(validLinkUrl('javascript:alert(1)')).toBeUndefined();
     expect(validLinkUrl('https://r.example/a b')).toBeUndefined();

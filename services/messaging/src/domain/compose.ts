@@ -25,12 +25,21 @@ export interface Composed {
 
 export const MAX_URL_LENGTH = 500;
 
-/** An https URL without credentials, short enough for an SMS; undefined if not. */
+const LOOPBACK_HOSTS: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
+
+/**
+ * An https URL without credentials, short enough for an SMS; undefined if not. Plain http is
+ * accepted only for a loopback host: such a link reaches nobody's phone, and it is what a
+ * developer's own machine serves (`npm run dev`).
+ */
 export function validLinkUrl(url: string): string | undefined {
   if (url.length === 0 || url.length > MAX_URL_LENGTH || /\s/.test(url)) return undefined;
   try {
     const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' || parsed.username || parsed.password) return undefined;
+    const secure =
+      parsed.protocol === 'https:' ||
+      (parsed.protocol === 'http:' && LOOPBACK_HOSTS.includes(parsed.hostname));
+    if (!secure || parsed.username || parsed.password) return undefined;
     return url;
   } catch {
     return undefined;

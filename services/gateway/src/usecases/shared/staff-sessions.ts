@@ -15,6 +15,8 @@ export type StaffSignIn =
       readonly outcome: 'signed-in';
       readonly sessionSecret: string;
       readonly policyAccepted: boolean;
+      /** Where this member of staff starts (their roles decide): see homePageFor. */
+      readonly home: string;
     }
   | { readonly outcome: 'second-factor' }
   | { readonly outcome: 'enrol-second-factor' };
@@ -22,6 +24,20 @@ export type StaffSignIn =
 export interface ResolvedStaff extends StaffContext {
   readonly policyAccepted: boolean;
   readonly sessionId: string;
+}
+
+/**
+ * The first page for a member of staff: the inbox for clinical roles, approvals for a practice
+ * administrator, the audit log for an auditor (their other pages would refuse them).
+ */
+export function homePageFor(staff: Pick<StaffContext, 'roles' | 'platformRoles'>): string {
+  const roles = staff.roles;
+  if (roles.includes('clinician') || roles.includes('senior-clinician')) return '/staff/inbox';
+  if (roles.includes('administrator')) return '/staff/admin';
+  if (roles.includes('auditor') || staff.platformRoles?.includes('platform-auditor')) {
+    return '/staff/audit';
+  }
+  return '/staff/inbox';
 }
 
 export class StaffSessions {
@@ -41,6 +57,7 @@ export class StaffSessions {
       outcome: 'signed-in',
       sessionSecret: secret.token,
       policyAccepted: staff.policyAccepted,
+      home: homePageFor(staff),
     };
   }
 
