@@ -6,3 +6,4 @@ export * from './errors';
 export * from './rpc';
 export * from './health';
 export * from './lifecycle';
+export * from './storage/mongo-values';

@@ -69,7 +69,10 @@ export class LedgerDatabase {
   }
 }
 
-/** Bytes out of whatever the driver hands back for a binary field (Buffer or BSON Binary). */
+/**
+ * Bytes out of whatever the driver hands back for a binary field, as a plain Uint8Array view
+ * (the Merkle code compares and hashes Uint8Arrays; @cairn/platform's bytesOf returns Buffers).
+ */
 export function bytesOf(value: unknown): Uint8Array {
   if (value instanceof Uint8Array)
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -79,14 +82,6 @@ export function bytesOf(value: unknown): Uint8Array {
       return new Uint8Array(inner.buffer, inner.byteOffset, inner.byteLength);
   }
   throw new TypeError('expected binary data');
-}
-
-export function isDuplicateKey(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
-  const { code, writeErrors } = error as { code?: number; writeErrors?: Array<{ code?: number }> };
-  return (
-    code === 11000 || (Array.isArray(writeErrors) && writeErrors.some((w) => w.code === 11000))
-  );
 }
 
 /** Inserts documents, treating "already there" as success (every other error is thrown). */
@@ -118,3 +113,6 @@ export async function inParallel<T, R>(
   }
   return out;
 }
+
+// Shared with every service (libs/platform); re-exported so repositories keep one import.
+export { isDuplicateKey } from '@cairn/platform';

@@ -68,6 +68,5 @@ export class GatewayDatabase {
   }
 }
 
-export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number } | null)?.code === 11000;
-}
+// Shared with every service (libs/platform); re-exported so repositories keep one import.
+export { isDuplicateKey } from '@cairn/platform';

@@ -142,10 +142,5 @@ export class IdentityDatabase {
   }
 }
 
-export function isDuplicateKey(error: unknown): boolean {
-  if (!error || typeof error !== 'object') return false;
-  const { code, writeErrors } = error as { code?: number; writeErrors?: Array<{ code?: number }> };
-  return (
-    code === 11000 || (Array.isArray(writeErrors) && writeErrors.some((w) => w.code === 11000))
-  );
-}
+// Shared with every service (libs/platform); re-exported so repositories keep one import.
+export { isDuplicateKey } from '@cairn/platform';

@@ -77,19 +77,5 @@ export class MediaDatabase {
   }
 }
 
-export function isDuplicateKey(error: unknown): boolean {
-  return (error as { code?: number } | null)?.code === 11000;
-}
-
-/** Bytes out of whatever the driver hands back for a binary field (Buffer or BSON Binary). */
-export function bytesOf(value: unknown): Buffer {
-  if (Buffer.isBuffer(value)) return value;
-  if (value instanceof Uint8Array)
-    return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (value && typeof value === 'object' && 'buffer' in value) {
-    const inner = (value as { buffer: unknown }).buffer;
-    if (inner instanceof Uint8Array)
-      return Buffer.from(inner.buffer, inner.byteOffset, inner.byteLength);
-  }
-  throw new TypeError('expected binary data');
-}
+// Shared with every service (libs/platform); re-exported so repositories keep one import.
+export { bytesOf, isDuplicateKey } from '@cairn/platform';

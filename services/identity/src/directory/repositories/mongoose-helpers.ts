@@ -1,14 +1,6 @@
 // Small mongoose helpers the directory's repositories share.
 import type { Connection, Model, Schema } from 'mongoose';
 
-export function isDuplicateKey(error: unknown): boolean {
-  const { code, writeErrors } = (error ?? {}) as {
-    code?: number;
-    writeErrors?: Array<{ code?: number }>;
-  };
-  return code === 11000 || (writeErrors ?? []).some((w) => w.code === 11000);
-}
-
 /** The connection's model of this name, compiled on first use (tests may build several repositories). */
 export function model<T>(
   connection: Connection,
@@ -30,3 +22,6 @@ export async function ensureCollections(models: readonly Model<never>[]): Promis
     await m.createIndexes();
   }
 }
+
+// Shared with every service (libs/platform); re-exported so repositories keep one import.
+export { isDuplicateKey } from '@cairn/platform';
