@@ -143,7 +143,7 @@ export async function startRetention(
         cosign: new CosignErasureUseCase(erasures, holds, events, clock, policy, saga),
         reject: new RejectErasureUseCase(erasures, events, clock, policy),
         reads: new ReadErasuresUseCase(erasures, signingKey),
-        disposals: new ReviewDisposalsUseCase(patients, holds, events, clock, policy),
+        disposals: new ReviewDisposalsUseCase(patients, holds, erasures, events, clock, policy),
         subjectAccess: new AssembleSubjectAccessUseCase(
           patients,
           holds,

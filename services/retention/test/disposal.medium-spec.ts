@@ -11,7 +11,8 @@ import {
   DisposalDueSchema,
   SubjectAccessAssembledSchema,
 } from '@cairn/contracts/cairn/retention/events/v1/retention_events_pb';
-import { DisposalState } from '@cairn/contracts/cairn/retention/v1/retention_pb';
+import { Grounds } from '@cairn/contracts/cairn/retention/events/v1/erasure_events_pb';
+import { DisposalState, ErasureStatus } from '@cairn/contracts/cairn/retention/v1/retention_pb';
 import { closeProducer, publish, TopicLog, waitUntil } from './support/events';
 import {
   CALDICOTT,
@@ -157,6 +158,44 @@ describe('retention clock and disposal review', () => {
       'DisposalConfirmed',
     );
     expect(log.of(DisposalConfirmedSchema)[0]!.patient).toBe(LONG_DEAD);
+
+    // The confirmation raised the physical deletion; it waits for a senior clinician.
+    const erasureId = confirmed.item!.erasureId;
+    expect(erasureId).toMatch(/^[0-9a-f-]{36}$/);
+    const raised = (await h.client.getErasure({ erasureId }, await h.as(SENIOR))).erasure!;
+    expect(raised.status).toBe(ErasureStatus.AWAITING_COSIGN);
+    expect(raised.grounds).toBe(Grounds.RETENTION_PERIOD_ENDED);
+    expect(raised.scope?.kind).toEqual({ case: 'nhsNumber', value: LONG_DEAD });
+    expect(raised.raisedBy?.staffId).toBe('staff-cg');
+    // Confirming again (a retry, or another officer) raises nothing new.
+    const again = await h.client.confirmDisposal({ nhsNumber: LONG_DEAD }, await h.as(PRIVACY));
+    expect(again.item?.erasureId).toBe(erasureId);
+    const forPatient = (await h.client.listErasures({}, await h.as(SENIOR))).erasures.filter(
+      (e) => e.grounds === Grounds.RETENTION_PERIOD_ENDED,
+    );
+    expect(forPatient.map((e) => e.erasureId)).toEqual([erasureId]);
+    // The confirmer cannot also co-sign; a senior clinician can, and the deletion is ordered.
+    expect((await failure(h.client.cosignErasure({ erasureId }, await h.as(CALDICOTT)))).code).toBe(
+      Code.PermissionDenied,
+    );
+    const ordered = (await h.client.cosignErasure({ erasureId }, await h.as(SENIOR))).erasure!;
+    expect(ordered.status).toBe(ErasureStatus.IN_PROGRESS);
+  });
+
+  it('does not let anyone raise "retention period ended" directly', async () => {
+    const refused = await failure(
+      h.client.raiseErasure(
+        {
+          requestId: randomUUID(),
+          scope: { kind: { case: 'nhsNumber', value: RECENT } },
+          grounds: Grounds.RETENTION_PERIOD_ENDED,
+          justification: 'Trying to skip the review list',
+        },
+        await h.as(CALDICOTT),
+      ),
+    );
+    expect(refused.code).toBe(Code.InvalidArgument);
+    expect(refused.rawMessage).toMatch(/confirming their disposal/);
   });
 
   it('starts an informal death’s clock when the formal registration arrives', async () => {

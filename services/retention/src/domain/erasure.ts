@@ -4,7 +4,12 @@ import type { Signature } from './staff-signer';
 export type Scope =
   { readonly kind: 'patient'; readonly nhsNumber: string } | { readonly kind: 'organisation' };
 
-export type Grounds = 'erasure-right' | 'court-order' | 'end-of-contract';
+export type Grounds =
+  | 'erasure-right'
+  | 'court-order'
+  | 'end-of-contract'
+  /** Raised by the organisation's disposal confirmation, never directly. */
+  | 'retention-period-ended';
 
 export type ErasureStatus = 'awaiting-cosign' | 'rejected' | 'in-progress' | 'completed';
 

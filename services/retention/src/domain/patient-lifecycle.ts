@@ -25,6 +25,8 @@ export interface PatientLifecycle {
   readonly observedAt: Date;
   readonly dueAt: Date | null;
   readonly confirmedBy?: Signature;
+  /** The erasure request the disposal confirmation raised (awaiting a co-signature, then run). */
+  readonly disposalErasureId?: string;
 }
 
 /** Opaque, stable id of a patient at an organisation (record key and _id; not the NHS number). */
@@ -33,6 +35,19 @@ export function patientKey(organisation: string, nhsNumber: string): string {
     'p-' +
     createHash('sha256').update(`${organisation}:${nhsNumber}`).digest('base64url').slice(0, 32)
   );
+}
+
+/**
+ * The id of the erasure request a disposal confirmation raises: a UUID derived from the patient
+ * at the organisation, so a retried or concurrent confirmation raises the same request, never a
+ * second one (RFC 9562 version 8: custom, name-based).
+ */
+export function disposalErasureId(organisation: string, nhsNumber: string): string {
+  const b = createHash('sha256').update(`disposal:${organisation}:${nhsNumber}`).digest();
+  b[6] = (b[6]! & 0x0f) | 0x80;
+  b[8] = (b[8]! & 0x3f) | 0x80;
+  const h = b.subarray(0, 16).toString('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
 const RANK: Record<Notification, number> = { informal: 0, unspecified: 1, formal: 2 };
@@ -72,6 +87,7 @@ export function recordDeath(
     countedFrom,
     dueAt: candidate.dueAt === null ? null : dueFrom(countedFrom, rules),
     confirmedBy: existing.confirmedBy,
+    disposalErasureId: existing.disposalErasureId,
   };
 }
 

@@ -31,6 +31,8 @@ export function groundsToProto(grounds: Grounds): GroundsProto {
       return GroundsProto.COURT_ORDER;
     case 'end-of-contract':
       return GroundsProto.END_OF_CONTRACT;
+    case 'retention-period-ended':
+      return GroundsProto.RETENTION_PERIOD_ENDED;
   }
 }
 

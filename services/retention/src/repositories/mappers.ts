@@ -87,5 +87,6 @@ export function patientFromDoc(doc: PatientDocument): PatientLifecycle {
     observedAt: new Date(doc.observedAt),
     dueAt: doc.dueAt ? new Date(doc.dueAt) : null,
     confirmedBy: signatureFromDoc(doc.confirmedBy),
+    disposalErasureId: doc.disposalErasureId,
   };
 }

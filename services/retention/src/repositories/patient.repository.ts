@@ -81,6 +81,7 @@ export class PatientRepository {
   async confirm(
     p: PatientLifecycle,
     confirmedBy: Signature,
+    disposalErasureId: string,
     events: readonly OutboxEntry[],
   ): Promise<boolean> {
     const result = await this.outbox.updateOne(
@@ -90,7 +91,7 @@ export class PatientRepository {
         confirmedBy: { $exists: false },
         dueAt: p.dueAt,
       },
-      { $set: { confirmedBy: signatureToDoc(confirmedBy) } },
+      { $set: { confirmedBy: signatureToDoc(confirmedBy), disposalErasureId } },
       events,
     );
     return result.modifiedCount === 1;

@@ -3,6 +3,7 @@
 // rather than a second document (FerretDB: no transactions; only exact _id filters are fast).
 import { Schema } from 'mongoose';
 import { outboxPlugin } from '@cairn/events';
+import type { Grounds } from '../domain/erasure';
 
 export interface SignatureDoc {
   staffId: string;
@@ -26,7 +27,7 @@ export interface ErasureDocument {
   _id: string;
   organisation: string;
   scope: ScopeDoc;
-  grounds: 'erasure-right' | 'court-order' | 'end-of-contract';
+  grounds: Grounds;
   justification: string;
   status: 'awaiting-cosign' | 'rejected' | 'in-progress' | 'completed';
   raisedBy: SignatureDoc;
@@ -70,6 +71,8 @@ export interface PatientDocument {
   /** Set by the disposal scan when dueAt passed (DisposalDue published). */
   flaggedDueAt?: Date;
   confirmedBy?: SignatureDoc;
+  /** The erasure request raised by the confirmation. */
+  disposalErasureId?: string;
   processedEvents?: string[];
 }
 
@@ -169,6 +172,7 @@ export const patientSchema = new Schema<PatientDocument>(
     dueAt: { type: Date, default: null },
     flaggedDueAt: Date,
     confirmedBy: signature,
+    disposalErasureId: { type: String },
     processedEvents: { type: [String], default: undefined },
   },
   { versionKey: false },

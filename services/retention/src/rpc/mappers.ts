@@ -70,6 +70,8 @@ export function groundsFromProto(grounds: GroundsProto): Grounds {
       return 'court-order';
     case GroundsProto.END_OF_CONTRACT:
       return 'end-of-contract';
+    case GroundsProto.RETENTION_PERIOD_ENDED:
+      return 'retention-period-ended';
     default:
       throw new RetentionError(RetentionErrorCode.InvalidRequest, 'State the grounds.');
   }
@@ -163,5 +165,6 @@ export function disposalItemToProto(item: DisposalItem): DisposalItemProto {
     formal: p.notification === 'formal',
     onHold: item.onHold,
     confirmedBy: signatureToProto(p.confirmedBy),
+    erasureId: p.disposalErasureId ?? '',
   });
 }

@@ -72,6 +72,12 @@ export class RaiseErasureUseCase {
         'Give the reason for the erasure (up to 2000 characters).',
       );
     }
+    if (command.grounds === 'retention-period-ended') {
+      throw new RetentionError(
+        RetentionErrorCode.InvalidRequest,
+        'Records at the end of their retention period are erased by confirming their disposal on the review list.',
+      );
+    }
     if ((command.grounds === 'end-of-contract') !== (scope.kind === 'organisation')) {
       throw new RetentionError(
         RetentionErrorCode.InvalidRequest,

@@ -1,11 +1,15 @@
 // The disposal review list and its confirmation. The list is computed against the clock at the
 // time of asking (so it is right even between scans); confirmation needs the period to have
 // ended, no active legal hold on the patient, and a Caldicott Guardian or Privacy Officer with a
-// recent sign-in.
+// recent sign-in. Confirming raises the physical deletion as an erasure request (grounds
+// "retention period ended", id derived from the patient) that a senior clinician co-signs like
+// any other: physical deletion always has two signers. The request is written first and the
+// patient marked confirmed second, so a crash between the two is finished by confirming again.
 import { isValidNhsNumber } from '@cairn/nhs';
 import type { Clock } from '../../domain/clock';
-import { holdCovers, type Scope } from '../../domain/erasure';
+import { holdCovers, type Erasure, type Scope } from '../../domain/erasure';
 import {
+  disposalErasureId,
   disposalState,
   type DisposalState,
   type PatientLifecycle,
@@ -21,6 +25,7 @@ import {
   type Staff,
 } from '../../domain/staff-signer';
 import type { RetentionEvents } from '../../events/retention-events';
+import type { ErasureRepository } from '../../repositories/erasure.repository';
 import type { LegalHoldRepository } from '../../repositories/legal-hold.repository';
 import type { PatientRepository } from '../../repositories/patient.repository';
 
@@ -34,6 +39,7 @@ export class ReviewDisposalsUseCase {
   constructor(
     private readonly patients: PatientRepository,
     private readonly holds: LegalHoldRepository,
+    private readonly erasures: ErasureRepository,
     private readonly events: RetentionEvents,
     private readonly clock: Clock,
     private readonly policy: ApprovalPolicy,
@@ -76,13 +82,45 @@ export class ReviewDisposalsUseCase {
         'A legal hold covers these records: clear it before disposal.',
       );
     }
-    const won = await this.patients.confirm(patient, confirmedBy, [
+    const erasureId = await this.raiseDeletion(patient, confirmedBy, now);
+    const won = await this.patients.confirm(patient, confirmedBy, erasureId, [
       this.events.disposalConfirmed(organisation, nhsNumber, confirmedBy.staffId),
     ]);
     if (!won) {
       throw new RetentionError(RetentionErrorCode.WrongState, 'These records changed; try again.');
     }
-    return { patient: { ...patient, confirmedBy }, state: 'confirmed', onHold: false };
+    return {
+      patient: { ...patient, confirmedBy, disposalErasureId: erasureId },
+      state: 'confirmed',
+      onHold: false,
+    };
+  }
+
+  /** The erasure request for a confirmed disposal (the existing one when a retry finds it). */
+  private async raiseDeletion(
+    patient: PatientLifecycle,
+    raisedBy: Erasure['raisedBy'],
+    now: Date,
+  ): Promise<string> {
+    const erasureId = disposalErasureId(patient.organisation, patient.nhsNumber);
+    if (await this.erasures.byId(erasureId)) return erasureId;
+    const erasure: Erasure = {
+      erasureId,
+      organisation: patient.organisation,
+      scope: { kind: 'patient', nhsNumber: patient.nhsNumber },
+      grounds: 'retention-period-ended',
+      justification:
+        `The retention period ended on ${patient.dueAt?.toISOString().slice(0, 10) ?? 'an unknown date'} ` +
+        '(date of death plus the longest retention rule); disposal confirmed on the review list.',
+      status: 'awaiting-cosign',
+      raisedBy,
+      participants: [],
+      answers: [],
+      orderAttempts: 0,
+    };
+    // A concurrent confirmation may insert it first: either way the request now exists.
+    await this.erasures.create(erasure, now, [this.events.erasureRequested(erasure)]);
+    return erasureId;
   }
 }
 

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cairn/retention/events/v1/erasure_events.proto.
  */
 export const file_cairn_retention_events_v1_erasure_events: GenFile = /*@__PURE__*/
-  fileDesc("Ci5jYWlybi9yZXRlbnRpb24vZXZlbnRzL3YxL2VyYXN1cmVfZXZlbnRzLnByb3RvEhljYWlybi5yZXRlbnRpb24uZXZlbnRzLnYxIrACCg5FcmFzdXJlT3JkZXJlZBISCgplcmFzdXJlX2lkGAEgASgJEhQKDG9yZ2FuaXNhdGlvbhgCIAEoCRI6CgdwYXRpZW50GAMgASgLMicuY2Fpcm4ucmV0ZW50aW9uLmV2ZW50cy52MS5QYXRpZW50U2NvcGVIABJKChJ3aG9sZV9vcmdhbmlzYXRpb24YBCABKAsyLC5jYWlybi5yZXRlbnRpb24uZXZlbnRzLnYxLk9yZ2FuaXNhdGlvblNjb3BlSAASMwoHZ3JvdW5kcxgFIAEoDjIiLmNhaXJuLnJldGVudGlvbi5ldmVudHMudjEuR3JvdW5kcxIuCgpvcmRlcmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIHCgVzY29wZSIiCgxQYXRpZW50U2NvcGUSEgoKbmhzX251bWJlchgBIAEoCSITChFPcmdhbmlzYXRpb25TY29wZSpzCgdHcm91bmRzEhcKE0dST1VORFNfVU5TUEVDSUZJRUQQABIZChVHUk9VTkRTX0VSQVNVUkVfUklHSFQQARIXChNHUk9VTkRTX0NPVVJUX09SREVSEAISGwoXR1JPVU5EU19FTkRfT0ZfQ09OVFJBQ1QQA2IGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("Ci5jYWlybi9yZXRlbnRpb24vZXZlbnRzL3YxL2VyYXN1cmVfZXZlbnRzLnByb3RvEhljYWlybi5yZXRlbnRpb24uZXZlbnRzLnYxIrACCg5FcmFzdXJlT3JkZXJlZBISCgplcmFzdXJlX2lkGAEgASgJEhQKDG9yZ2FuaXNhdGlvbhgCIAEoCRI6CgdwYXRpZW50GAMgASgLMicuY2Fpcm4ucmV0ZW50aW9uLmV2ZW50cy52MS5QYXRpZW50U2NvcGVIABJKChJ3aG9sZV9vcmdhbmlzYXRpb24YBCABKAsyLC5jYWlybi5yZXRlbnRpb24uZXZlbnRzLnYxLk9yZ2FuaXNhdGlvblNjb3BlSAASMwoHZ3JvdW5kcxgFIAEoDjIiLmNhaXJuLnJldGVudGlvbi5ldmVudHMudjEuR3JvdW5kcxIuCgpvcmRlcmVkX2F0GAYgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEIHCgVzY29wZSIiCgxQYXRpZW50U2NvcGUSEgoKbmhzX251bWJlchgBIAEoCSITChFPcmdhbmlzYXRpb25TY29wZSqXAQoHR3JvdW5kcxIXChNHUk9VTkRTX1VOU1BFQ0lGSUVEEAASGQoVR1JPVU5EU19FUkFTVVJFX1JJR0hUEAESFwoTR1JPVU5EU19DT1VSVF9PUkRFUhACEhsKF0dST1VORFNfRU5EX09GX0NPTlRSQUNUEAMSIgoeR1JPVU5EU19SRVRFTlRJT05fUEVSSU9EX0VOREVEEARiBnByb3RvMw", [file_google_protobuf_timestamp]);
 
 /**
  * An approved physical deletion (two signers, no legal hold) that every owning service must
@@ -130,6 +130,14 @@ export enum Grounds {
    * @generated from enum value: GROUNDS_END_OF_CONTRACT = 3;
    */
   END_OF_CONTRACT = 3,
+
+  /**
+   * The patient's retention period has ended and the organisation confirmed disposal on its
+   * review list (raised by that confirmation; still needs a senior clinician's co-signature).
+   *
+   * @generated from enum value: GROUNDS_RETENTION_PERIOD_ENDED = 4;
+   */
+  RETENTION_PERIOD_ENDED = 4,
 }
 
 /**
