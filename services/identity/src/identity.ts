@@ -26,6 +26,7 @@ import {
   DirectoryModule,
 } from './directory';
 import { SERVICE_NAME, type IdentityConfig } from './config/identity-config';
+import { createErasureParticipant } from './directory/events/erasure-participant';
 import { IdentitySettings } from './config/identity-settings';
 import type { ClinicalSystemUsers } from './domain/clinical-system-users';
 import { SystemClock, type Clock } from './domain/clock';
@@ -47,6 +48,9 @@ export interface IdentityOverrides {
   readonly host?: string;
   /** Topic for events (tests isolate themselves); default cairn.identity.events.v1. */
   readonly topic?: string;
+  /** Retention's topic and the erasure consumer's group (tests isolate themselves). */
+  readonly retentionTopic?: string;
+  readonly consumerGroup?: string;
   /** How often the key ring is maintained; default a tenth of the rotation, at most a minute. */
   readonly keyMaintenanceMs?: number;
 }
@@ -172,8 +176,21 @@ export async function startIdentity(
   for (const model of DirectoryModule.outboxModels(app)) {
     relay.register(model as unknown as OutboxModel);
   }
+  // Retention's erasure orders: the directory's patient data (never staff accounts).
+  const erasure = await createErasureParticipant({
+    app,
+    connection: database.connection,
+    outbox,
+    relay,
+    kafka,
+    logger,
+    retentionTopic: overrides.retentionTopic ?? config.IDENTITY_RETENTION_TOPIC,
+    groupId: overrides.consumerGroup ?? config.IDENTITY_CONSUMER_GROUP,
+  });
   await relay.start();
   onShutdown('consumers', 'outbox-relay', () => relay.stop());
+  await erasure.consumer.start();
+  onShutdown('consumers', 'erasure-consumer', () => erasure.consumer.stop());
   onShutdown('resources', 'kafka-admin', () => admin.disconnect());
 
   const jobs = startJobs({

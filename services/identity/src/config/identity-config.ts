@@ -91,6 +91,10 @@ export const identityConfigSchema = baseConfigSchema
     INACTIVITY_WARNING_BEFORE: envVar.duration().default(7 * 24 * 3_600_000),
     /** How often the archiving sweep runs. */
     INACTIVITY_SWEEP_INTERVAL: envVar.duration().default(3_600_000),
+    /** Retention's topic, where erasure orders (ErasureOrdered) arrive. */
+    IDENTITY_RETENTION_TOPIC: envVar.text().default('cairn.retention.events.v1'),
+    /** Consumer group of the erasure consumer; the service name unless a test isolates itself. */
+    IDENTITY_CONSUMER_GROUP: envVar.text().default(SERVICE_NAME),
     /**
      * OIDC sign-in (NHS CIS2 Authentication, or any OIDC provider shaped like it). All of
      * OIDC_ISSUER, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI, or none (disabled).

@@ -99,7 +99,7 @@ describe('PatientDirectoryService', () => {
       .find({ odsCode: ods, patientId: id })
       .toArray()) as unknown as EventDoc[];
     const deaths = (await collection('directory_deaths')
-      .find({ odsCode: ods, _id: id as never })
+      .find({ odsCode: ods, $or: [{ patientId: id }, { _id: id as never }] })
       .toArray()) as unknown as EventDoc[];
     return [...lookUps, ...deaths]
       .flatMap((d) => (d.outbox ?? []).map(pending))

@@ -3,7 +3,7 @@
 // another's. Writes that carry events are inserts (see directory.schema.ts for why).
 import type { NhsNumber, OdsCode } from '@cairn/nhs';
 import type { Outbox, OutboxEntry } from '@cairn/events';
-import type { Connection, Model } from 'mongoose';
+import type { Connection, Model, mongo } from 'mongoose';
 import { v7 as uuidv7 } from 'uuid';
 import {
   directoryDeathSchema,
@@ -85,23 +85,121 @@ export class DirectoryRepository {
     await this.outbox.create(this.lookUps, { _id: event.id, patientId, odsCode, at }, [event]);
   }
 
-  async deathRecorded(odsCode: OdsCode, patientId: string): Promise<boolean> {
-    return (await this.deaths.exists({ _id: patientId, odsCode }).exec()) !== null;
+  /**
+   * The latest death recorded for this patient here, or null if none. One query covers documents
+   * written while DeathRecorded was once-only (_id = patient id, no sequence or state), so a
+   * concurrent first insert is never half-seen.
+   */
+  async latestDeath(odsCode: OdsCode, patientId: string): Promise<RecordedDeath | null> {
+    const docs = await this.deaths
+      .find({ odsCode, $or: [{ patientId }, { _id: patientId }] })
+      .lean<DirectoryDeathDocument[]>()
+      .exec();
+    const latest = docs.reduce<DirectoryDeathDocument | undefined>(
+      (best, doc) => (!best || (doc.sequence ?? 0) > (best.sequence ?? 0) ? doc : best),
+      undefined,
+    );
+    return latest ? { sequence: latest.sequence ?? 0, state: latest.state ?? null } : null;
   }
 
-  /** Stores the death with its DeathRecorded event, unless already stored. True if this call did. */
-  async recordDeathOnce(
+  /**
+   * Stores death number `sequence` of this patient with its DeathRecorded event, unless that
+   * number is stored already (a concurrent look-up won). True if this call stored it.
+   */
+  async recordDeathChange(
     odsCode: OdsCode,
     patientId: string,
+    change: RecordedDeath & { readonly state: string },
     event: OutboxEntry,
     at: Date,
   ): Promise<boolean> {
+    const _id = change.sequence === 0 ? patientId : `${patientId}:${change.sequence}`;
     try {
-      await this.outbox.create(this.deaths, { _id: patientId, odsCode, recordedAt: at }, [event]);
+      await this.outbox.create(
+        this.deaths,
+        { _id, odsCode, patientId, sequence: change.sequence, state: change.state, recordedAt: at },
+        [event],
+      );
       return true;
     } catch (error) {
       if (isDuplicateKey(error)) return false;
       throw error;
     }
   }
+
+  // ---- erasure (retention's ErasureOrdered): physical deletion ----
+
+  /** Directory ids of one patient at the organisation, or of all its patients. */
+  async patientIdsForErasure(odsCode: string, nhsNumber?: string): Promise<string[]> {
+    const docs = await this.patients
+      .find(nhsNumber === undefined ? { odsCode } : { odsCode, nhsNumber }, { _id: 1 })
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    return docs.map((d) => d._id);
+  }
+
+  /**
+   * Deletes the look-ups and deaths of these patients (all of the organisation's when `ids` is
+   * undefined) that have no unpublished events: an event waiting for the relay is never lost.
+   * Returns how many were deleted.
+   */
+  async deleteEventRecordsForErasure(odsCode: string, ids?: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (const filter of this.eventRecordFilters(odsCode, ids)) {
+      deleted += (
+        await filter.collection.deleteMany({ ...filter.query, [PENDING_FIELD]: { $exists: false } })
+      ).deletedCount;
+    }
+    return deleted;
+  }
+
+  /** Look-ups and deaths of these patients still held (waiting for the relay). */
+  async countEventRecordsForErasure(odsCode: string, ids?: readonly string[]): Promise<number> {
+    let count = 0;
+    for (const filter of this.eventRecordFilters(odsCode, ids)) {
+      count += await filter.collection.countDocuments(filter.query);
+    }
+    return count;
+  }
+
+  /** Deletes the patients' directory ids (last, once nothing refers to them). */
+  async deletePatientsForErasure(odsCode: string, ids?: readonly string[]): Promise<number> {
+    const query = ids === undefined ? { odsCode } : { odsCode, _id: { $in: [...ids] } };
+    return (await this.patients.deleteMany(query).exec()).deletedCount;
+  }
+
+  private eventRecordFilters(
+    odsCode: string,
+    ids?: readonly string[],
+  ): Array<{ collection: RawCollection; query: mongo.Filter<{ _id: string }> }> {
+    const lookUps = this.lookUps.collection as unknown as RawCollection;
+    const deaths = this.deaths.collection as unknown as RawCollection;
+    if (ids === undefined) {
+      return [
+        { collection: lookUps, query: { odsCode } },
+        { collection: deaths, query: { odsCode } },
+      ];
+    }
+    const list = [...ids];
+    return [
+      { collection: lookUps, query: { odsCode, patientId: { $in: list } } },
+      // Older deaths have no patientId: their _id is the patient id.
+      {
+        collection: deaths,
+        query: { odsCode, $or: [{ patientId: { $in: list } }, { _id: { $in: list } }] },
+      },
+    ];
+  }
 }
+
+export interface RecordedDeath {
+  readonly sequence: number;
+  /** deathState() of what was recorded; null for a death recorded before states were kept. */
+  readonly state: string | null;
+}
+
+/** The driver's collection, with the string _id every directory collection uses. */
+type RawCollection = mongo.Collection<{ _id: string }>;
+
+/** An outbox entry's id: present while a document has events the relay has not published. */
+const PENDING_FIELD = 'outbox.id';

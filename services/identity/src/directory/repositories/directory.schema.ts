@@ -6,9 +6,10 @@
 //   directory_patients  one per patient per organisation that looked them up: the opaque id
 //                       (UUIDv7) used as the events' subject, so Kafka keys never hold an NHS number
 //   directory_look_ups  one per look-up, carrying its PatientLookedUp event (outbox)
-//   directory_deaths    one per patient per organisation whose death the directory has seen,
-//                       _id = the patient's directory id, carrying DeathRecorded (outbox): the
-//                       unique _id is what makes the event once-only
+//   directory_deaths    one per recorded death state of a patient per organisation (the first,
+//                       then one per change of status or date), carrying DeathRecorded (outbox):
+//                       _id = "<patient id>[:<sequence>]", unique, so each change is published
+//                       once however many look-ups see it at the same time
 import { Schema } from 'mongoose';
 import { outboxPlugin } from '@cairn/events';
 
@@ -57,9 +58,18 @@ directoryLookUpSchema.index(
 directoryLookUpSchema.plugin(outboxPlugin);
 
 export interface DirectoryDeathDocument {
-  /** The patient's directory id (directory_patients._id). */
+  /**
+   * The patient's directory id for the first death recorded (so older documents, written when
+   * DeathRecorded was once-only, keep their meaning), "<id>:<sequence>" for each later change.
+   */
   _id: string;
   odsCode: string;
+  /** Absent on documents written before deaths had a sequence (their _id is the patient id). */
+  patientId?: string;
+  /** 0 for the first death recorded, +1 for each change. */
+  sequence?: number;
+  /** deathState() of what was recorded; absent on older documents. */
+  state?: string;
   recordedAt: Date;
 }
 
@@ -67,8 +77,15 @@ export const directoryDeathSchema = new Schema<DirectoryDeathDocument>(
   {
     _id: { type: String, required: true },
     odsCode: { type: String, required: true },
+    patientId: { type: String },
+    sequence: { type: Number },
+    state: { type: String },
     recordedAt: { type: Date, required: true },
   },
   { versionKey: false },
+);
+directoryDeathSchema.index(
+  { odsCode: 1, patientId: 1, sequence: -1 },
+  { name: 'organisation_patient_sequence' },
 );
 directoryDeathSchema.plugin(outboxPlugin);

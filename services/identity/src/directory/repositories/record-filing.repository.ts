@@ -82,4 +82,24 @@ export class RecordFilingRepository {
       return winner;
     }
   }
+
+  /**
+   * Erasure: deletes the filings of these patients (all of the organisation's when `patientIds`
+   * is undefined) that have no unpublished events; returns how many. The documents filed into
+   * the GP record are the organisation's record, not Cairn's, and are not touched.
+   */
+  async deleteForErasure(odsCode: string, patientIds?: readonly string[]): Promise<number> {
+    const result = await this.filings
+      .deleteMany({ ...filingsOf(odsCode, patientIds), 'outbox.id': { $exists: false } })
+      .exec();
+    return result.deletedCount;
+  }
+
+  async countForErasure(odsCode: string, patientIds?: readonly string[]): Promise<number> {
+    return this.filings.countDocuments(filingsOf(odsCode, patientIds)).exec();
+  }
+}
+
+function filingsOf(odsCode: string, patientIds?: readonly string[]): Record<string, unknown> {
+  return patientIds === undefined ? { odsCode } : { odsCode, patientId: { $in: [...patientIds] } };
 }
