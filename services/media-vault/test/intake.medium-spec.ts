@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { Code, ConnectError } from '@connectrpc/connect';
 import exifr from 'exifr';
 import {
+  AccessPurpose,
   Disposition,
   PhotoQuality_Verdict,
   type ReadObjectHeader,
@@ -255,6 +256,87 @@ describe('media-vault intake and access', () => {
       })(),
     );
     expect(asService.code).toBe(Code.PermissionDenied);
+  });
+
+  it('lets a privacy officer or Caldicott Guardian read and list only for subject access, own organisation only', async () => {
+    const groupId = nextGroup();
+    const stored = await h.upload(photo, { groupId });
+    const readAs = async (
+      claims: Record<string, unknown>,
+      purpose: AccessPurpose,
+      headers?: Record<string, string>,
+    ) => {
+      let header: ReadObjectHeader | undefined;
+      const parts: Buffer[] = [];
+      const call = h.client.readObject(
+        { objectId: stored.objectId, purpose },
+        headers ? { headers } : await h.staff(claims),
+      );
+      for await (const part of call) {
+        if (part.part.case === 'header') header = part.part.value;
+        else if (part.part.case === 'chunk') parts.push(Buffer.from(part.part.value));
+      }
+      return { header, bytes: Buffer.concat(parts) };
+    };
+    const officer = { sub: 'staff-po-1', roles: ['privacy-officer'] };
+    const guardian = { sub: 'staff-cg-1', roles: ['caldicott-guardian'] };
+
+    const read = await readAs(officer, AccessPurpose.SUBJECT_ACCESS);
+    expect(read.header?.disposition).toBe(Disposition.ATTACHMENT);
+    expect(createHash('sha256').update(read.bytes).digest()).toEqual(
+      Buffer.from(stored.storedSha256),
+    );
+    expect((await readAs(guardian, AccessPurpose.SUBJECT_ACCESS)).bytes).toEqual(read.bytes);
+    const listed = await h.client.listObjects(
+      { groupId, purpose: AccessPurpose.SUBJECT_ACCESS },
+      await h.staff(officer),
+    );
+    expect(listed.objects.map((o) => o.objectId)).toEqual([stored.objectId]);
+
+    // Without the purpose the role reads nothing, and lists nothing.
+    expect((await refusal(readAs(officer, AccessPurpose.UNSPECIFIED))).code).toBe(
+      Code.PermissionDenied,
+    );
+    expect((await refusal(h.client.listObjects({ groupId }, await h.staff(officer)))).code).toBe(
+      Code.PermissionDenied,
+    );
+    // The purpose gives nothing to other roles: a clinician, an administrator.
+    for (const roles of [['clinician'], ['administrator']]) {
+      expect((await refusal(readAs({ roles }, AccessPurpose.SUBJECT_ACCESS))).code).toBe(
+        Code.PermissionDenied,
+      );
+    }
+    // Another organisation's officer: not found, exactly like an unknown id; its list is empty.
+    const other = await refusal(
+      readAs({ ...officer, org: OTHER_ORG }, AccessPurpose.SUBJECT_ACCESS),
+    );
+    expect(other.code).toBe(Code.NotFound);
+    const otherList = await h.client.listObjects(
+      { groupId, purpose: AccessPurpose.SUBJECT_ACCESS },
+      await h.staff({ ...officer, org: OTHER_ORG }),
+    );
+    expect(otherList.objects).toEqual([]);
+    // The gateway's own credential cannot claim the purpose.
+    const asService = await refusal(readAs({}, AccessPurpose.SUBJECT_ACCESS, h.service().headers));
+    expect(asService.code).toBe(Code.PermissionDenied);
+
+    // Each read is on the record with its purpose; an ordinary clinician read has none.
+    const accessed = await log.waitFor(
+      (e) =>
+        e.is(ObjectAccessedSchema) &&
+        e.message.objectId === stored.objectId &&
+        e.message.purpose === AccessPurpose.SUBJECT_ACCESS,
+      2,
+    );
+    expect(accessed.map((e) => e.actor?.id).sort()).toEqual(['staff-cg-1', 'staff-po-1']);
+    await h.read(stored.objectId);
+    const ordinary = await log.waitFor(
+      (e) =>
+        e.is(ObjectAccessedSchema) &&
+        e.message.objectId === stored.objectId &&
+        e.message.purpose === AccessPurpose.UNSPECIFIED,
+    );
+    expect(ordinary).toHaveLength(1);
   });
 
   it('lets the gateway read a document sent to a patient, only in its document group', async () => {

@@ -25,12 +25,24 @@ export interface MediaObjectView {
 }
 
 /**
+ * Why staff touch objects: ordinary (direct care, a clinical role) or answering a subject access
+ * request (the organisation's caldicott-guardian or privacy-officer; read and list only).
+ */
+export type AccessPurpose = 'care' | 'subject-access';
+
+/**
  * Who may touch which objects. Staff: their token's organisation, any group. The gateway (a
  * service acting for a patient): the organisation and group it names, which must match the
  * object's.
  */
 export type AccessScope =
-  | { readonly kind: 'staff'; readonly organisation: string; readonly staffId: string }
+  | {
+      readonly kind: 'staff';
+      readonly organisation: string;
+      readonly staffId: string;
+      /** Absent means 'care'. */
+      readonly purpose?: AccessPurpose;
+    }
   | {
       readonly kind: 'service';
       readonly service: string;

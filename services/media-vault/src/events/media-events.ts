@@ -15,11 +15,12 @@ import {
   RejectionReason,
 } from '@cairn/contracts/cairn/media_vault/events/v1/events_pb';
 import {
+  AccessPurpose as AccessPurposeProto,
   MediaKind,
   PhotoQuality_Verdict,
 } from '@cairn/contracts/cairn/media_vault/v1/media_vault_pb';
 import { MediaErrorCode } from '../domain/media-error';
-import type { MediaObjectView } from '../domain/media-object';
+import type { AccessPurpose, MediaObjectView } from '../domain/media-object';
 import { SERVICE_NAME } from '../config/media-vault-config';
 
 export const SYSTEM_ACTOR: ActorRef = { kind: 'system', id: SERVICE_NAME };
@@ -111,6 +112,7 @@ export class MediaEvents {
     actor: ActorRef,
     access: AccessKind,
     at: Date,
+    purpose: AccessPurpose = 'care',
   ): OutboxEntry {
     return this.outbox.event(
       ObjectAccessedSchema,
@@ -120,6 +122,10 @@ export class MediaEvents {
         accessedBy: `${actor.kind}:${actor.id}`,
         access: ACCESS[access],
         accessedAt: timestampFromDate(at),
+        purpose:
+          purpose === 'subject-access'
+            ? AccessPurposeProto.SUBJECT_ACCESS
+            : AccessPurposeProto.UNSPECIFIED,
       },
       { subject: objectId, organisation, actor },
     );

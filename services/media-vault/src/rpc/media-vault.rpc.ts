@@ -3,6 +3,7 @@ import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import {
+  AccessPurpose,
   DeleteObjectResponseSchema,
   Disposition,
   GetThumbnailResponseSchema,
@@ -40,6 +41,11 @@ export const READ_CHUNK = 256 * 1024;
 export const MAX_UPLOAD_CHUNK = 1024 * 1024;
 
 const READ_ROLES = ['clinician', 'senior-clinician'] as const;
+/**
+ * Roles that may read and list their own organisation's objects, and only with purpose
+ * SUBJECT_ACCESS (answering a subject access request; recorded on ObjectAccessed).
+ */
+const SUBJECT_ACCESS_ROLES = ['caldicott-guardian', 'privacy-officer'] as const;
 
 export function objectToProto(view: MediaObjectView): MediaObject {
   const q = view.quality;
@@ -82,18 +88,43 @@ export function objectToProto(view: MediaObjectView): MediaObject {
   });
 }
 
-/** Staff with a clinical role, scoped to the organisation in their token (never the request's). */
 /** Groups of documents staff send to patients; the only content a service may read. */
 export const DOCUMENT_GROUP_PREFIX = 'document:';
 export function isDocumentGroup(groupId: string): boolean {
   return groupId.startsWith(DOCUMENT_GROUP_PREFIX) && groupId.length > DOCUMENT_GROUP_PREFIX.length;
 }
 
-function staffScope(ctx: HandlerContext): Extract<AccessScope, { kind: 'staff' }> {
-  const staff = requireRole(ctx, ...READ_ROLES);
+/**
+ * Staff scoped to the organisation in their token (never the request's): a clinical role for
+ * ordinary reads; caldicott-guardian or privacy-officer when the purpose is subject access (and
+ * only then: the purpose does not widen what a clinical role may do, nor the other way round).
+ */
+function staffScope(
+  ctx: HandlerContext,
+  purpose: AccessPurpose = AccessPurpose.UNSPECIFIED,
+): Extract<AccessScope, { kind: 'staff' }> {
+  if (purpose !== AccessPurpose.UNSPECIFIED && purpose !== AccessPurpose.SUBJECT_ACCESS) {
+    throw new MediaError(MediaErrorCode.InvalidRequest, 'unknown purpose');
+  }
+  const subjectAccess = purpose === AccessPurpose.SUBJECT_ACCESS;
+  const staff = subjectAccess
+    ? requireRole(ctx, ...SUBJECT_ACCESS_ROLES)
+    : requireRole(ctx, ...READ_ROLES);
   // Tokens with roles always carry an organisation (@cairn/auth); refuse rather than assume.
   if (staff.org === null) throw new MediaError(MediaErrorCode.NotFound, 'no such object');
-  return { kind: 'staff', organisation: staff.org, staffId: staff.sub };
+  return {
+    kind: 'staff',
+    organisation: staff.org,
+    staffId: staff.sub,
+    purpose: subjectAccess ? 'subject-access' : 'care',
+  };
+}
+
+/** A purpose is for staff calls: a service credential naming one is refused. */
+function refusePurposeForService(ctx: HandlerContext, purpose: AccessPurpose): void {
+  if (purpose !== AccessPurpose.UNSPECIFIED && isServiceCaller(ctx)) {
+    throw new MediaError(MediaErrorCode.ServiceRequired, 'a purpose is for staff calls only');
+  }
 }
 
 async function* chunksAfterHeader(
@@ -154,9 +185,10 @@ export class MediaVaultRpc implements ServiceImpl<typeof MediaVaultService> {
     req: ReadObjectRequest,
     ctx: HandlerContext,
   ): AsyncGenerator<ReadObjectResponse> {
+    refusePurposeForService(ctx, req.purpose);
     const scope = isServiceCaller(ctx)
       ? this.documentScope(ctx, req.organisation, req.groupId)
-      : staffScope(ctx);
+      : staffScope(ctx, req.purpose);
     const result = await this.read.execute(scope, req.objectId, req.download);
     yield create(ReadObjectResponseSchema, {
       part: {
@@ -193,8 +225,11 @@ export class MediaVaultRpc implements ServiceImpl<typeof MediaVaultService> {
   }
 
   async listObjects(req: ListObjectsRequest, ctx: HandlerContext) {
+    refusePurposeForService(ctx, req.purpose);
     const objects = await this.lists.execute(
-      this.scope(ctx, req.organisation, req.groupId),
+      isServiceCaller(ctx)
+        ? this.scope(ctx, req.organisation, req.groupId)
+        : staffScope(ctx, req.purpose),
       req.groupId,
     );
     return create(ListObjectsResponseSchema, { objects: objects.map(objectToProto) });

@@ -3,6 +3,8 @@
 // (ObjectAccessed, written with the object before the bytes are returned). The gateway reads for
 // a patient only within the document group it names (the RPC allows only "document:" groups),
 // always as an attachment; the access event names the patient's link (group), not a person.
+// A subject access read (caldicott-guardian / privacy-officer, checked by the RPC) is always an
+// attachment too, and its access event says so (purpose SUBJECT_ACCESS).
 import type { Logger } from 'pino';
 import { MediaError, MediaErrorCode } from '../../domain/media-error';
 import { actorOf, type AccessScope } from '../../domain/media-object';
@@ -40,8 +42,11 @@ export class ReadObjectUseCase {
     const bytes = await this.decrypter.decrypt(doc, 'object');
     // PDFs are never shown inline (OWASP: serve user files as attachments unless they are images
     // we re-encoded ourselves); a service reading for a patient always gets an attachment.
+    const purpose = scope.kind === 'staff' ? (scope.purpose ?? 'care') : 'care';
     const disposition =
-      download || doc.kind !== 'image' || scope.kind === 'service' ? 'attachment' : 'inline';
+      download || doc.kind !== 'image' || scope.kind === 'service' || purpose === 'subject-access'
+        ? 'attachment'
+        : 'inline';
     const at = new Date();
     await this.objects.recordAccess(
       doc._id,
@@ -52,6 +57,7 @@ export class ReadObjectUseCase {
         actorOf(scope),
         disposition === 'inline' ? 'view' : 'download',
         at,
+        purpose,
       ),
     );
     this.logger.info(
@@ -59,6 +65,7 @@ export class ReadObjectUseCase {
         objectId: doc._id,
         caller: scope.kind === 'staff' ? `staff:${scope.staffId}` : `service:${scope.service}`,
         disposition,
+        purpose,
       },
       'object read',
     );
