@@ -179,6 +179,7 @@ export function serviceEnvironment(
         MEDIA_VAULT_URL: `http://127.0.0.1:${DEV_PORTS['media-vault'].grpc}`,
         MEDIA_VAULT_SERVICE_TOKEN: secrets.gatewayServiceToken,
         AUDIT_LEDGER_URL: `http://127.0.0.1:${DEV_PORTS['audit-ledger'].grpc}`,
+        RETENTION_URL: `http://127.0.0.1:${DEV_PORTS.retention.grpc}`,
         AUDIT_LEDGER_PUBLIC_KEY: createPublicKey(secrets.ledgerSigningKey)
           .export({ type: 'spki', format: 'pem' })
           .toString(),

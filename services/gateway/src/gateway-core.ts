@@ -7,6 +7,10 @@ import { GatewayEvents } from './events/gateway-events';
 import { ClinicalRecord, PatientDirectory } from './ports/identity.port';
 import { MediaVault } from './ports/media-vault.port';
 import { Messaging } from './ports/messaging.port';
+import type { Retention } from './ports/retention.port';
+import type { AuditLedger } from './ports/audit-ledger.port';
+import { SubjectAccessRepository } from './repositories/subject-access.repository';
+import { AssembleSubjectAccessUseCase } from './usecases/assemble-subject-access/assemble-subject-access.usecase';
 import { StaffIdentity } from './ports/staff-identity.port';
 import { StaffSessionRepository } from './repositories/staff-session.repository';
 import { ManageStaffUseCase } from './usecases/manage-staff/manage-staff.usecase';
@@ -37,6 +41,10 @@ export interface GatewayPorts {
   readonly directory: PatientDirectory;
   readonly record: ClinicalRecord;
   readonly identity: StaffIdentity;
+  /** Retention (RETENTION_URL); absent when not configured: its pages say so. */
+  readonly retention?: Retention;
+  /** The audit ledger (AUDIT_LEDGER_URL), for the audit trail in subject access packages. */
+  readonly auditLedger?: AuditLedger;
 }
 
 export class GatewayCore {
@@ -58,6 +66,7 @@ export class GatewayCore {
   readonly viewPatient: ViewPatientUseCase;
   readonly staffSessions: StaffSessions;
   readonly manageStaff: ManageStaffUseCase;
+  readonly subjectAccess: AssembleSubjectAccessUseCase;
 
   constructor(
     readonly db: GatewayDatabase,
@@ -119,5 +128,15 @@ export class GatewayCore {
     this.viewPatient = new ViewPatientUseCase(ports.directory, ports.messaging, this.links, views);
     this.staffSessions = new StaffSessions(ports.identity, new StaffSessionRepository(db), clock);
     this.manageStaff = new ManageStaffUseCase(ports.identity);
+    this.subjectAccess = new AssembleSubjectAccessUseCase({
+      directory: ports.directory,
+      messaging: ports.messaging,
+      vault: ports.vault,
+      links: this.links,
+      retention: ports.retention,
+      auditLedger: ports.auditLedger,
+      recorder: new SubjectAccessRepository(db, events),
+      clock,
+    });
   }
 }

@@ -22,10 +22,12 @@ import { GrpcStaffIdentity } from './adapters/staff-identity.grpc';
 import { GrpcStaffRegistration } from './adapters/staff-registration.grpc';
 import { RegisterStaffUseCase } from './usecases/register-staff/register-staff.usecase';
 import { auditLedgerClient, GrpcAuditLedger } from './adapters/audit-ledger.grpc';
+import { GrpcRetention, retentionClient } from './adapters/retention.grpc';
 import { AuditConsole } from './usecases/audit-shared/audit-console';
 import { SERVICE_NAME, type GatewayConfig } from './config/gateway-config';
 import { PatientRefs } from './domain/patient-ref';
 import type { GatewaySettings } from './domain/settings';
+import { createErasureParticipant } from './events/erasure-participant';
 import { GatewayCore } from './gateway-core';
 import { GatewayDatabase } from './repositories/gateway-database';
 import { apiRoutes } from './web/api.routes';
@@ -82,6 +84,18 @@ export async function startGateway(
   await relay.start();
   onShutdown('consumers', 'outbox-relay', () => relay.stop());
 
+  // Retention's erasure orders: delete, then answer ErasureCompleted (events/erasure-participant).
+  const erasure = await createErasureParticipant({
+    db,
+    kafka,
+    relay,
+    logger,
+    retentionTopic: config.GATEWAY_RETENTION_TOPIC,
+    groupId: config.GATEWAY_CONSUMER_GROUP,
+  });
+  await erasure.consumer.start();
+  onShutdown('consumers', 'erasure-consumer', () => erasure.consumer.stop());
+
   const identity = identityClients(config.IDENTITY_URL);
   const verifier = new TokenVerifier({
     issuer: config.IDENTITY_ISSUER,
@@ -100,6 +114,13 @@ export async function startGateway(
       directory: new GrpcPatientDirectory(identity),
       record: new GrpcClinicalRecord(identity),
       identity: new GrpcStaffIdentity(identity, verifier),
+      retention: config.RETENTION_URL
+        ? new GrpcRetention(retentionClient(config.RETENTION_URL))
+        : undefined,
+      // Subject access packages include the patient's audit trail for a caller who is an auditor.
+      auditLedger: config.AUDIT_LEDGER_URL
+        ? new GrpcAuditLedger(auditLedgerClient(config.AUDIT_LEDGER_URL))
+        : undefined,
     },
     settings,
     config.GATEWAY_LINK_KEY,
@@ -129,7 +150,8 @@ export async function startGateway(
     audit:
       config.AUDIT_LEDGER_URL && config.AUDIT_LEDGER_PUBLIC_KEY
         ? new AuditConsole(
-            new GrpcAuditLedger(auditLedgerClient(config.AUDIT_LEDGER_URL)),
+            core.ports.auditLedger ??
+              new GrpcAuditLedger(auditLedgerClient(config.AUDIT_LEDGER_URL)),
             config.AUDIT_LEDGER_PUBLIC_KEY,
           )
         : undefined,

@@ -152,6 +152,33 @@ describe('media vault adapter against the real vault', () => {
     ).not.toBe('ok');
   });
 
+  it('lists and reads for subject access with a Privacy Officer token, own organisation only', async () => {
+    const groupId = `${randomBytes(8).toString('hex')}-3333-3333-3333-333333333333`.slice(0, 36);
+    const jpeg = await sharp({
+      create: { width: 640, height: 480, channels: 3, background: '#7060b0' },
+    })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const photo = await vault.uploadForPatient({ ...upload, groupId }, bytes(jpeg));
+    const officer = await tokens.mint({ org: 'A81001', roles: ['privacy-officer'] });
+    const listed = await vault.listForSubjectAccess(officer, groupId);
+    expect(listed.map((o) => o.objectId)).toEqual([photo.mediaId]);
+    expect(listed[0]).toMatchObject({ groupId, kind: 'image', mediaType: 'image/jpeg' });
+    const read = await vault.readForSubjectAccess(officer, photo.mediaId);
+    expect(read.inline).toBe(false);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of read.chunks) chunks.push(chunk);
+    expect(createHash('sha256').update(Buffer.concat(chunks)).digest('hex')).toBe(
+      listed[0]!.storedSha256,
+    );
+    // Without the subject-access purpose the same officer reads nothing; elsewhere, nothing.
+    expect(await code(vault.readAsStaff(officer, photo.mediaId, true))).not.toBe('ok');
+    const otherOfficer = await tokens.mint({ org: 'B82002', roles: ['privacy-officer'] });
+    expect(await code(vault.readForSubjectAccess(otherOfficer, photo.mediaId))).not.toBe('ok');
+    const clinician = await tokens.mint({ org: 'A81001', roles: ['clinician'] });
+    expect(await code(vault.listForSubjectAccess(clinician, groupId))).not.toBe('ok');
+  });
+
   it('turns the vault refusal of a hostile file into a message for the patient', async () => {
     const groupId = `${randomBytes(8).toString('hex')}-1111-1111-1111-111111111111`.slice(0, 36);
     const html = Buffer.from('<html><script>alert(1)</script></html>');

@@ -210,6 +210,8 @@ export const SERVICES: ServiceSpec[] = [
        */
       AUDIT_LEDGER_PUBLIC_KEY: '',
       AUDIT_LEDGER_URL: `{{ if .Values.env.AUDIT_LEDGER_PUBLIC_KEY }}${peer('audit-ledger', 'grpc')}{{ end }}`,
+      /** The retention pages (erasure requests, legal holds, disposal review). */
+      RETENTION_URL: peer('retention', 'grpc'),
     },
     requiredEnv: ['PUBLIC_BASE_URL', 'IDENTITY_ISSUER', 'IDENTITY_JWKS_URL'],
     secrets: {

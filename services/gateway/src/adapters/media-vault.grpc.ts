@@ -2,13 +2,21 @@
 // the gateway itself (`CairnService <token>`); staff reads forward the staff token.
 import { Code, ConnectError } from '@connectrpc/connect';
 import type { MessageInitShape } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
 import {
+  AccessPurpose,
   Disposition,
+  MediaKind,
   type UploadObjectRequestSchema,
 } from '@cairn/contracts/cairn/media_vault/v1/media_vault_pb';
 import { GatewayError, GatewayErrorCode } from '../domain/gateway-error';
 import type { AttachedPhoto } from '../domain/patient-link';
-import { MediaVault, type PatientUpload, type StoredObjectStream } from '../ports/media-vault.port';
+import {
+  MediaVault,
+  type PatientUpload,
+  type StoredObjectInfo,
+  type StoredObjectStream,
+} from '../ports/media-vault.port';
 import { bearer, type mediaVaultClient } from './grpc-clients';
 
 const MAX_CHUNK = 256 * 1024;
@@ -97,11 +105,52 @@ export class GrpcMediaVault extends MediaVault {
     return this.read(mediaId, download, bearer(accessToken));
   }
 
+  override async listForSubjectAccess(
+    accessToken: string,
+    groupId: string,
+  ): Promise<StoredObjectInfo[]> {
+    const res = await this.client.listObjects(
+      { groupId, purpose: AccessPurpose.SUBJECT_ACCESS },
+      bearer(accessToken),
+    );
+    const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
+    return res.objects.map((o) => ({
+      objectId: o.objectId,
+      groupId: o.groupId,
+      kind: o.kind === MediaKind.IMAGE ? 'image' : o.kind === MediaKind.PDF ? 'pdf' : 'unknown',
+      mediaType: o.mediaType,
+      originalMediaType: o.originalMediaType,
+      filename: o.filename,
+      sizeBytes: Number(o.sizeBytes),
+      originalSizeBytes: Number(o.originalSizeBytes),
+      storedSha256: hex(o.storedSha256),
+      originalSha256: hex(o.originalSha256),
+      width: o.width,
+      height: o.height,
+      pageCount: o.pageCount,
+      createdAt: o.createdAt ? timestampDate(o.createdAt) : null,
+    }));
+  }
+
+  override async readForSubjectAccess(
+    accessToken: string,
+    mediaId: string,
+  ): Promise<StoredObjectStream> {
+    return this.read(mediaId, true, bearer(accessToken), {
+      organisation: '',
+      groupId: '',
+      purpose: AccessPurpose.SUBJECT_ACCESS,
+    });
+  }
+
   private async read(
     mediaId: string,
     download: boolean,
     options: { headers: Record<string, string> },
-    scope: { organisation: string; groupId: string } = { organisation: '', groupId: '' },
+    scope: { organisation: string; groupId: string; purpose?: AccessPurpose } = {
+      organisation: '',
+      groupId: '',
+    },
   ): Promise<StoredObjectStream> {
     const stream = this.client.readObject({ objectId: mediaId, download, ...scope }, options);
     const iterator = stream[Symbol.asyncIterator]();

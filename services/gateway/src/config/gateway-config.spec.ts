@@ -37,6 +37,8 @@ describe('gateway configuration', () => {
     expect(config.UPLOAD_MAX_FILES).toBe(5);
     expect(config.UPLOAD_MAX_BYTES).toBe(20 * 1024 * 1024);
     expect(config.COOKIE_SECURE).toBe(true);
+    expect(config.GATEWAY_RETENTION_TOPIC).toBe('cairn.retention.events.v1');
+    expect(config.GATEWAY_CONSUMER_GROUP).toBe('gateway');
   });
 
   it('names every bad variable without echoing secrets', () => {
@@ -73,5 +75,14 @@ describe('gateway configuration', () => {
     });
     expect(config.AUDIT_LEDGER_PUBLIC_KEY?.asymmetricKeyType).toBe('ed25519');
     expect(loadConfig(gatewayConfigSchema, base).AUDIT_LEDGER_URL).toBeUndefined();
+  });
+
+  it('takes an optional retention address, refusing one that is not a URL', () => {
+    expect(loadConfig(gatewayConfigSchema, base).RETENTION_URL).toBeUndefined();
+    expect(
+      loadConfig(gatewayConfigSchema, { ...base, RETENTION_URL: 'http://retention:50081' })
+        .RETENTION_URL,
+    ).toBe('http://retention:50081/');
+    expect(problems({ ...base, RETENTION_URL: 'retention:50081' })).toEqual(['RETENTION_URL']);
   });
 });

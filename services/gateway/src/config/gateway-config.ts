@@ -93,6 +93,15 @@ export const gatewayConfigSchema = baseConfigSchema
      */
     AUDIT_LEDGER_URL: envVar.url().optional(),
     AUDIT_LEDGER_PUBLIC_KEY: ed25519PublicKey().optional(),
+    /** Retention's topic, where erasure orders (ErasureOrdered) arrive. */
+    GATEWAY_RETENTION_TOPIC: envVar.text().default('cairn.retention.events.v1'),
+    /** Consumer group of the erasure consumer; the service name unless a test isolates itself. */
+    GATEWAY_CONSUMER_GROUP: envVar.text().default(SERVICE_NAME),
+    /**
+     * Retention's gRPC address (erasure requests, legal holds, disposal review, rules, subject
+     * access). Optional: without it the retention pages say they are not configured.
+     */
+    RETENTION_URL: envVar.url().optional(),
   })
   .superRefine((config, ctx) => {
     if (config.AUDIT_LEDGER_URL && !config.AUDIT_LEDGER_PUBLIC_KEY) {

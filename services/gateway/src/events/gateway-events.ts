@@ -12,6 +12,7 @@ import {
   PatientResponseDeletedSchema,
   PatientResponseSavedToRecordSchema,
   PatientResponseSubmittedSchema,
+  SubjectAccessPackageAssembledSchema,
 } from '@cairn/contracts/cairn/gateway/events/v1/events_pb';
 import type { PatientLink } from '../domain/patient-link';
 
@@ -113,6 +114,51 @@ export class GatewayEvents {
       PatientResponseDeletedSchema,
       { requestId: link.requestId, odsCode: link.odsCode, deletedBy: staffId, reason },
       this.about(link, staffActor(staffId)),
+    );
+  }
+
+  /** A subject access package (usecases/assemble-subject-access); subject: the package id. */
+  subjectAccessAssembled(summary: {
+    readonly packageId: string;
+    readonly staff: { readonly staffId: string; readonly odsCode: string };
+    readonly nhsNumber: string;
+    readonly assembledAt: Date;
+    readonly manifestSha256: string;
+    readonly fileCount: number;
+    readonly totalBytes: number;
+    readonly messageCount: number;
+    readonly linkCount: number;
+    readonly mediaObjectCount: number;
+    readonly auditEntryCount: number;
+    readonly failed: readonly string[];
+    readonly notIncluded: readonly string[];
+    readonly incomplete: boolean;
+  }): OutboxEntry {
+    const { staff } = summary;
+    return this.outbox.event(
+      SubjectAccessPackageAssembledSchema,
+      {
+        requestId: summary.packageId,
+        odsCode: staff.odsCode,
+        assembledBy: staff.staffId,
+        assembledAt: timestampFromDate(summary.assembledAt),
+        manifestSha256: Buffer.from(summary.manifestSha256, 'hex'),
+        fileCount: summary.fileCount,
+        totalBytes: BigInt(summary.totalBytes),
+        messageCount: summary.messageCount,
+        linkCount: summary.linkCount,
+        mediaObjectCount: summary.mediaObjectCount,
+        auditEntryCount: summary.auditEntryCount,
+        failed: [...summary.failed],
+        notIncluded: [...summary.notIncluded],
+        incomplete: summary.incomplete,
+      },
+      {
+        subject: summary.packageId,
+        organisation: staff.odsCode,
+        patient: summary.nhsNumber,
+        actor: staffActor(staff.staffId),
+      },
     );
   }
 

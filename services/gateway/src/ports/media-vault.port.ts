@@ -19,6 +19,25 @@ export interface StoredObjectStream {
   readonly chunks: AsyncIterable<Uint8Array>;
 }
 
+/** An object's metadata as the vault lists it (subject access packages). */
+export interface StoredObjectInfo {
+  readonly objectId: string;
+  readonly groupId: string;
+  readonly kind: 'image' | 'pdf' | 'unknown';
+  readonly mediaType: string;
+  readonly originalMediaType: string;
+  readonly filename: string;
+  readonly sizeBytes: number;
+  readonly originalSizeBytes: number;
+  /** Hex SHA-256 of the bytes as stored (what a read returns) and as the patient sent them. */
+  readonly storedSha256: string;
+  readonly originalSha256: string;
+  readonly width: number;
+  readonly height: number;
+  readonly pageCount: number;
+  readonly createdAt: Date | null;
+}
+
 export abstract class MediaVault {
   /**
    * Streams one file into the vault as the gateway (on the patient's behalf). Rejections (type,
@@ -51,6 +70,24 @@ export abstract class MediaVault {
     mediaId: string,
     download: boolean,
   ): Promise<StoredObjectStream>;
+
+  /**
+   * Subject access (the organisation's caldicott-guardian or privacy-officer, with their token):
+   * the visible objects of one group. The vault checks role and organisation and records the
+   * purpose. Vaults that cannot do this (older fakes) answer Unimplemented.
+   */
+  listForSubjectAccess(accessToken: string, groupId: string): Promise<StoredObjectInfo[]> {
+    void accessToken;
+    void groupId;
+    return Promise.reject(new Error('subject access is not supported by this media vault'));
+  }
+
+  /** Subject access: one object's bytes, always as an attachment; the vault records the purpose. */
+  readForSubjectAccess(accessToken: string, mediaId: string): Promise<StoredObjectStream> {
+    void accessToken;
+    void mediaId;
+    return Promise.reject(new Error('subject access is not supported by this media vault'));
+  }
 }
 
 /**

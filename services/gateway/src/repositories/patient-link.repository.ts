@@ -186,6 +186,33 @@ export class PatientLinkRepository {
     );
   }
 
+  // ---- erasure (retention's ErasureOrdered): physical deletion ----
+
+  /** Ids of the links held for one patient of the organisation, or for all of it. */
+  async idsForErasure(odsCode: string, nhsNumber?: string): Promise<string[]> {
+    const docs = await this.db.links
+      .find(erasureFilter(odsCode, nhsNumber), { _id: 1 })
+      .lean<Array<{ _id: string }>>()
+      .exec();
+    return docs.map((d) => d._id);
+  }
+
+  /**
+   * Physically deletes those links (with their responses, texts and drafts) that have no
+   * unpublished events: an event still in a document's outbox is never lost. Returns how many
+   * were deleted; the rest wait for the relay (countForErasure tells how many are left).
+   */
+  async deleteForErasure(odsCode: string, nhsNumber?: string): Promise<number> {
+    const result = await this.db.links
+      .deleteMany({ ...erasureFilter(odsCode, nhsNumber), [PENDING_FIELD]: { $exists: false } })
+      .exec();
+    return result.deletedCount;
+  }
+
+  async countForErasure(odsCode: string, nhsNumber?: string): Promise<number> {
+    return this.db.links.countDocuments(erasureFilter(odsCode, nhsNumber)).exec();
+  }
+
   /** Logical deletion; false if it was already deleted. */
   async markDeleted(
     link: PatientLink,
@@ -200,6 +227,13 @@ export class PatientLinkRepository {
     );
     return result.modifiedCount === 1;
   }
+}
+
+/** An outbox entry's id: present while a document has events the relay has not published. */
+const PENDING_FIELD = 'outbox.id';
+
+function erasureFilter(odsCode: string, nhsNumber?: string): Record<string, string> {
+  return nhsNumber === undefined ? { odsCode } : { odsCode, nhsNumber };
 }
 
 function asBuffer(value: unknown): Buffer {

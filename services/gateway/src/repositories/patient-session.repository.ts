@@ -33,4 +33,15 @@ export class PatientSessionRepository {
   async delete(id: string): Promise<void> {
     await this.db.patientSessions.deleteOne({ _id: id }).exec();
   }
+
+  /** Erasure: deletes every session opened on these links; returns how many. */
+  async deleteForLinks(linkIds: readonly string[]): Promise<number> {
+    let deleted = 0;
+    for (let start = 0; start < linkIds.length; start += 500) {
+      const chunk = linkIds.slice(start, start + 500);
+      const result = await this.db.patientSessions.deleteMany({ linkId: { $in: chunk } }).exec();
+      deleted += result.deletedCount;
+    }
+    return deleted;
+  }
 }

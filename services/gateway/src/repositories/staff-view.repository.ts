@@ -22,4 +22,19 @@ export class StaffViewRepository {
       [this.events.patientViewed(viewId, staff.odsCode, nhsNumber ?? '', staff.staffId, what)],
     );
   }
+
+  /**
+   * End of contract: deletes the organisation's view records that have no unpublished events
+   * (an event still waiting for the relay is never lost); returns how many.
+   */
+  async deleteForOrganisation(odsCode: string): Promise<number> {
+    const result = await this.db.staffViews
+      .deleteMany({ odsCode, 'outbox.id': { $exists: false } })
+      .exec();
+    return result.deletedCount;
+  }
+
+  async countForOrganisation(odsCode: string): Promise<number> {
+    return this.db.staffViews.countDocuments({ odsCode }).exec();
+  }
 }

@@ -12,10 +12,10 @@ import { GatewayCore } from '../gateway-core';
 import type { LedgerEntry } from '../ports/audit-ledger.port';
 import type { AuditSearchForm, FieldError } from '../usecases/audit-search/audit-search.command';
 import { AuditConsole } from '../usecases/audit-shared/audit-console';
-import { isAuditor } from '../usecases/audit-shared/auditor-scope';
 import type { EntryVerification } from '../usecases/audit-verify-entry/audit-verify-entry.usecase';
 import type { ResolvedStaff } from '../usecases/shared/staff-sessions';
 import { PageRenderer } from './page-renderer';
+import { staffNav } from './staff-nav';
 import { STAFF_COOKIE } from './web-options';
 
 const SERVICE_NAME = 'Cairn for practices';
@@ -171,8 +171,7 @@ export class AuditorPagesController {
       {
         serviceName: SERVICE_NAME,
         homeHref: '/staff/inbox',
-        isAdministrator: staff.roles.includes('administrator'),
-        isAuditor: isAuditor(staff),
+        ...staffNav(staff),
         ...locals,
       },
       status,

@@ -21,6 +21,8 @@ import { PageRenderer } from './page-renderer';
 import { PatientPagesController } from './patient-pages.controller';
 import { StaffPagesController } from './staff-pages.controller';
 import { AuditorPagesController } from './auditor-pages.controller';
+import { RetentionPagesController } from './retention-pages.controller';
+import { SubjectAccessPagesController } from './subject-access-pages.controller';
 import { RegistrationPagesController } from './registration-pages.controller';
 import { RegisterStaffUseCase } from '../usecases/register-staff/register-staff.usecase';
 import { AuditConsole } from '../usecases/audit-shared/audit-console';
@@ -120,7 +122,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   server.use(['/r', '/d', '/respond'], patientLimiter);
   // Sign-in attempts per address (identity also locks an account after repeated failures).
   server.use(
-    '/staff/sign-in',
+    ['/staff/sign-in', '/staff/retention/sign-in-again'],
     rateLimit({ windowMs: 60_000, limit: 20, standardHeaders: 'draft-8', legacyHeaders: false }),
   );
 
@@ -156,6 +158,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
         PatientPagesController,
         StaffPagesController,
         ...(options.audit ? [AuditorPagesController] : []),
+        // Always mounted: without retention (RETENTION_URL) its pages say it is not configured.
+        RetentionPagesController,
+        SubjectAccessPagesController,
         ...(options.registration ? [RegistrationPagesController] : []),
       ],
       providers: [

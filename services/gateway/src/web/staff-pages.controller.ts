@@ -15,9 +15,9 @@ import { GatewayCore } from '../gateway-core';
 import type { InboxFilter } from '../repositories/patient-link.repository';
 import { homePageFor, type ResolvedStaff } from '../usecases/shared/staff-sessions';
 import { Csrf } from './csrf';
-import { isAuditor } from '../usecases/audit-shared/auditor-scope';
 import { readSingleFile } from './multipart';
 import { PageRenderer } from './page-renderer';
+import { staffNav } from './staff-nav';
 import { STAFF_COOKIE, WebOptions } from './web-options';
 
 const SERVICE_NAME = 'Cairn for practices';
@@ -396,8 +396,7 @@ export class StaffPagesController {
       {
         serviceName: SERVICE_NAME,
         homeHref: '/staff/inbox',
-        isAdministrator: staff?.roles.includes('administrator') ?? false,
-        isAuditor: staff ? isAuditor(staff) : false,
+        ...staffNav(staff),
         ...locals,
       },
       status,

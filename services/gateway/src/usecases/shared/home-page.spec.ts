@@ -8,6 +8,8 @@ describe('the first page after sign-in', () => {
     expect(homePageFor({ roles: ['auditor'] })).toBe('/staff/audit');
     expect(homePageFor({ roles: ['caldicott-guardian', 'auditor'] })).toBe('/staff/audit');
     expect(homePageFor({ roles: [], platformRoles: ['platform-auditor'] })).toBe('/staff/audit');
-    expect(homePageFor({ roles: ['privacy-officer'] })).toBe('/staff/inbox');
+    expect(homePageFor({ roles: ['privacy-officer'] })).toBe('/staff/retention');
+    expect(homePageFor({ roles: ['caldicott-guardian'] })).toBe('/staff/retention');
+    expect(homePageFor({ roles: ['caldicott-guardian', 'senior-clinician'] })).toBe('/staff/inbox');
   });
 });

@@ -28,7 +28,8 @@ export interface ResolvedStaff extends StaffContext {
 
 /**
  * The first page for a member of staff: the inbox for clinical roles, approvals for a practice
- * administrator, the audit log for an auditor (their other pages would refuse them).
+ * administrator, the audit log for an auditor, erasure and retention for a Caldicott Guardian or
+ * Privacy Officer without a clinical role (their other pages would refuse them).
  */
 export function homePageFor(staff: Pick<StaffContext, 'roles' | 'platformRoles'>): string {
   const roles = staff.roles;
@@ -36,6 +37,9 @@ export function homePageFor(staff: Pick<StaffContext, 'roles' | 'platformRoles'>
   if (roles.includes('administrator')) return '/staff/admin';
   if (roles.includes('auditor') || staff.platformRoles?.includes('platform-auditor')) {
     return '/staff/audit';
+  }
+  if (roles.includes('caldicott-guardian') || roles.includes('privacy-officer')) {
+    return '/staff/retention';
   }
   return '/staff/inbox';
 }

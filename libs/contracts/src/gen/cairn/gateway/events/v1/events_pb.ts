@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cairn/gateway/events/v1/events.proto.
  */
 export const file_cairn_gateway_events_v1_events: GenFile = /*@__PURE__*/
-  fileDesc("CiRjYWlybi9nYXRld2F5L2V2ZW50cy92MS9ldmVudHMucHJvdG8SF2NhaXJuLmdhdGV3YXkuZXZlbnRzLnYxIq0BChFQYXRpZW50TGlua0lzc3VlZBISCgpyZXF1ZXN0X2lkGAEgASgJEhAKCG9kc19jb2RlGAIgASgJEi8KBGtpbmQYAyABKA4yIS5jYWlybi5nYXRld2F5LmV2ZW50cy52MS5MaW5rS2luZBIRCglpc3N1ZWRfYnkYBCABKAkSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiOwoTUGF0aWVudExpbmtWZXJpZmllZBISCgpyZXF1ZXN0X2lkGAEgASgJEhAKCG9kc19jb2RlGAIgASgJImIKGFBhdGllbnRMaW5rQXR0ZW1wdEZhaWxlZBISCgpyZXF1ZXN0X2lkGAEgASgJEhAKCG9kc19jb2RlGAIgASgJEhAKCGF0dGVtcHRzGAMgASgFEg4KBmxvY2tlZBgEIAEoCCJlChhQYXRpZW50UmVzcG9uc2VTdWJtaXR0ZWQSEgoKcmVxdWVzdF9pZBgBIAEoCRIQCghvZHNfY29kZRgCIAEoCRIRCgltZWRpYV9pZHMYAyADKAkSEAoIaGFzX3RleHQYBCABKAgibAoRUGF0aWVudERhdGFWaWV3ZWQSEgoKcmVxdWVzdF9pZBgBIAEoCRIQCghvZHNfY29kZRgCIAEoCRIRCgl2aWV3ZWRfYnkYAyABKAkSDAoEd2hhdBgEIAEoCRIQCghtZWRpYV9pZBgFIAEoCSJwChxQYXRpZW50UmVzcG9uc2VTYXZlZFRvUmVjb3JkEhIKCnJlcXVlc3RfaWQYASABKAkSEAoIb2RzX2NvZGUYAiABKAkSEAoIc2F2ZWRfYnkYAyABKAkSGAoQcmVjb3JkX3JlZmVyZW5jZRgEIAEoCSJiChZQYXRpZW50UmVzcG9uc2VEZWxldGVkEhIKCnJlcXVlc3RfaWQYASABKAkSEAoIb2RzX2NvZGUYAiABKAkSEgoKZGVsZXRlZF9ieRgDIAEoCRIOCgZyZWFzb24YBCABKAkqXQoITGlua0tpbmQSGQoVTElOS19LSU5EX1VOU1BFQ0lGSUVEEAASHgoaTElOS19LSU5EX1JFU1BPTlNFX1JFUVVFU1QQARIWChJMSU5LX0tJTkRfRE9DVU1FTlQQAmIGcHJvdG8z", [file_google_protobuf_timestamp]);
+  fileDesc("CiRjYWlybi9nYXRld2F5L2V2ZW50cy92MS9ldmVudHMucHJvdG8SF2NhaXJuLmdhdGV3YXkuZXZlbnRzLnYxIq0BChFQYXRpZW50TGlua0lzc3VlZBISCgpyZXF1ZXN0X2lkGAEgASgJEhAKCG9kc19jb2RlGAIgASgJEi8KBGtpbmQYAyABKA4yIS5jYWlybi5nYXRld2F5LmV2ZW50cy52MS5MaW5rS2luZBIRCglpc3N1ZWRfYnkYBCABKAkSLgoKZXhwaXJlc19hdBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAiOwoTUGF0aWVudExpbmtWZXJpZmllZBISCgpyZXF1ZXN0X2lkGAEgASgJEhAKCG9kc19jb2RlGAIgASgJImIKGFBhdGllbnRMaW5rQXR0ZW1wdEZhaWxlZBISCgpyZXF1ZXN0X2lkGAEgASgJEhAKCG9kc19jb2RlGAIgASgJEhAKCGF0dGVtcHRzGAMgASgFEg4KBmxvY2tlZBgEIAEoCCJlChhQYXRpZW50UmVzcG9uc2VTdWJtaXR0ZWQSEgoKcmVxdWVzdF9pZBgBIAEoCRIQCghvZHNfY29kZRgCIAEoCRIRCgltZWRpYV9pZHMYAyADKAkSEAoIaGFzX3RleHQYBCABKAgibAoRUGF0aWVudERhdGFWaWV3ZWQSEgoKcmVxdWVzdF9pZBgBIAEoCRIQCghvZHNfY29kZRgCIAEoCRIRCgl2aWV3ZWRfYnkYAyABKAkSDAoEd2hhdBgEIAEoCRIQCghtZWRpYV9pZBgFIAEoCSJwChxQYXRpZW50UmVzcG9uc2VTYXZlZFRvUmVjb3JkEhIKCnJlcXVlc3RfaWQYASABKAkSEAoIb2RzX2NvZGUYAiABKAkSEAoIc2F2ZWRfYnkYAyABKAkSGAoQcmVjb3JkX3JlZmVyZW5jZRgEIAEoCSJiChZQYXRpZW50UmVzcG9uc2VEZWxldGVkEhIKCnJlcXVlc3RfaWQYASABKAkSEAoIb2RzX2NvZGUYAiABKAkSEgoKZGVsZXRlZF9ieRgDIAEoCRIOCgZyZWFzb24YBCABKAki6wIKHVN1YmplY3RBY2Nlc3NQYWNrYWdlQXNzZW1ibGVkEhIKCnJlcXVlc3RfaWQYASABKAkSEAoIb2RzX2NvZGUYAiABKAkSFAoMYXNzZW1ibGVkX2J5GAMgASgJEjAKDGFzc2VtYmxlZF9hdBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFwoPbWFuaWZlc3Rfc2hhMjU2GAUgASgMEhIKCmZpbGVfY291bnQYBiABKA0SEwoLdG90YWxfYnl0ZXMYByABKAQSFQoNbWVzc2FnZV9jb3VudBgIIAEoDRISCgpsaW5rX2NvdW50GAkgASgNEhoKEm1lZGlhX29iamVjdF9jb3VudBgKIAEoDRIZChFhdWRpdF9lbnRyeV9jb3VudBgLIAEoDRIOCgZmYWlsZWQYDCADKAkSFAoMbm90X2luY2x1ZGVkGA0gAygJEhIKCmluY29tcGxldGUYDiABKAgqXQoITGlua0tpbmQSGQoVTElOS19LSU5EX1VOU1BFQ0lGSUVEEAASHgoaTElOS19LSU5EX1JFU1BPTlNFX1JFUVVFU1QQARIWChJMSU5LX0tJTkRfRE9DVU1FTlQQAmIGcHJvdG8z", [file_google_protobuf_timestamp]);
 
 /**
  * A clinician asked a patient to reply (or sent a document); a link was minted.
@@ -263,6 +263,106 @@ export type PatientResponseDeleted = Message<"cairn.gateway.events.v1.PatientRes
  */
 export const PatientResponseDeletedSchema: GenMessage<PatientResponseDeleted> = /*@__PURE__*/
   messageDesc(file_cairn_gateway_events_v1_events, 6);
+
+/**
+ * The organisation's caldicott-guardian or privacy-officer downloaded a subject access package
+ * (UK GDPR Art. 15) about one patient: what was collected, from whom, and the SHA-256 of the
+ * package's manifest.json (which lists the SHA-256 of every file in it). Record key and
+ * request_id: the package id.
+ *
+ * @generated from message cairn.gateway.events.v1.SubjectAccessPackageAssembled
+ */
+export type SubjectAccessPackageAssembled = Message<"cairn.gateway.events.v1.SubjectAccessPackageAssembled"> & {
+  /**
+   * A fresh id for this package (also in its manifest).
+   *
+   * @generated from field: string request_id = 1;
+   */
+  requestId: string;
+
+  /**
+   * @generated from field: string ods_code = 2;
+   */
+  odsCode: string;
+
+  /**
+   * Staff id of the caller.
+   *
+   * @generated from field: string assembled_by = 3;
+   */
+  assembledBy: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp assembled_at = 4;
+   */
+  assembledAt?: Timestamp | undefined;
+
+  /**
+   * SHA-256 of manifest.json as sent.
+   *
+   * @generated from field: bytes manifest_sha256 = 5;
+   */
+  manifestSha256: Uint8Array;
+
+  /**
+   * Files in the package besides manifest.json.
+   *
+   * @generated from field: uint32 file_count = 6;
+   */
+  fileCount: number;
+
+  /**
+   * @generated from field: uint64 total_bytes = 7;
+   */
+  totalBytes: bigint;
+
+  /**
+   * @generated from field: uint32 message_count = 8;
+   */
+  messageCount: number;
+
+  /**
+   * @generated from field: uint32 link_count = 9;
+   */
+  linkCount: number;
+
+  /**
+   * @generated from field: uint32 media_object_count = 10;
+   */
+  mediaObjectCount: number;
+
+  /**
+   * @generated from field: uint32 audit_entry_count = 11;
+   */
+  auditEntryCount: number;
+
+  /**
+   * Parts that were asked for and failed ("media-vault: Unavailable"), and parts left out
+   * ("audit-trail: caller is not an auditor"); empty when everything was included.
+   *
+   * @generated from field: repeated string failed = 12;
+   */
+  failed: string[];
+
+  /**
+   * @generated from field: repeated string not_included = 13;
+   */
+  notIncluded: string[];
+
+  /**
+   * The package was not fully sent (the download stopped or a part failed mid-stream).
+   *
+   * @generated from field: bool incomplete = 14;
+   */
+  incomplete: boolean;
+};
+
+/**
+ * Describes the message cairn.gateway.events.v1.SubjectAccessPackageAssembled.
+ * Use `create(SubjectAccessPackageAssembledSchema)` to create a new message.
+ */
+export const SubjectAccessPackageAssembledSchema: GenMessage<SubjectAccessPackageAssembled> = /*@__PURE__*/
+  messageDesc(file_cairn_gateway_events_v1_events, 7);
 
 /**
  * What a patient link lets the patient do.
