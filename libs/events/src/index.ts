@@ -9,3 +9,4 @@ export * from './envelope';
 export * from './errors';
 export * from './kafka';
 export * from './outbox';
+export * from './erasure';

@@ -8,7 +8,14 @@ import {
   ServiceCredentialResolver,
   TokenVerifier,
 } from '@cairn/auth';
-import { createKafka, ensureTopics, Outbox, OutboxRelay, type OutboxModel } from '@cairn/events';
+import {
+  createErasureOrderConsumer,
+  createKafka,
+  ensureTopics,
+  Outbox,
+  OutboxRelay,
+  type OutboxModel,
+} from '@cairn/events';
 import { kafkaConnection, RpcBridge, type RpcAddress, type ServiceContext } from '@cairn/platform';
 import type { Admin } from 'kafkajs';
 import { AppModule } from './app.module';
@@ -16,7 +23,6 @@ import { SERVICE_NAME, type MediaVaultConfig } from './config/media-vault-config
 import { AzureKeyVaultKeyStore } from './crypto/azure-key-vault-key-store';
 import type { KeyStore } from './crypto/key-store';
 import { LocalKeyStore } from './crypto/local-key-store';
-import { createErasureConsumer } from './events/erasure.consumer';
 import { MediaEvents } from './events/media-events';
 import { ImageProcessor } from './processing/image-processor';
 import { MediaDatabase } from './repositories/media-database';
@@ -175,7 +181,7 @@ export async function startMediaVault(
   );
   closeNest = () => app.close();
 
-  const consumer = createErasureConsumer(
+  const consumer = createErasureOrderConsumer(
     {
       kafka,
       connection: db.connection,
@@ -183,7 +189,7 @@ export async function startMediaVault(
       topic: config.MEDIA_RETENTION_TOPIC,
       logger,
     },
-    erase,
+    (order) => erase.execute(order),
   );
   await consumer.start();
   onShutdown('consumers', 'erasure-consumer', () => consumer.stop());

@@ -1,7 +1,12 @@
 // The gateway as a participant of retention's erasure saga: the `erasures` record (registered
 // with the outbox relay, which publishes the ErasureCompleted answers), the use case and the
 // consumer of retention's topic. Wired by gateway.ts and by the medium test.
-import { Outbox, type OutboxModel, type OutboxRelay } from '@cairn/events';
+import {
+  createErasureOrderConsumer,
+  Outbox,
+  type OutboxModel,
+  type OutboxRelay,
+} from '@cairn/events';
 import type { EventConsumer } from '@cairn/events';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
@@ -18,7 +23,6 @@ import {
   ensureErasureRecords,
   erasureRecords,
 } from '../usecases/erase-patient-data/erasure-record';
-import { createErasureConsumer } from './erasure.consumer';
 
 export interface ErasureParticipantSettings {
   readonly db: GatewayDatabase;
@@ -58,7 +62,7 @@ export async function createErasureParticipant(
     logger.child({ component: 'erasure' }),
     settings.options,
   );
-  const consumer = createErasureConsumer(
+  const consumer = createErasureOrderConsumer(
     {
       kafka: settings.kafka,
       connection: db.connection,
@@ -67,7 +71,7 @@ export async function createErasureParticipant(
       logger,
       maxAttempts: settings.maxAttempts,
     },
-    useCase,
+    (order) => useCase.execute(order),
   );
   return { useCase, consumer };
 }

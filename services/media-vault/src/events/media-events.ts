@@ -2,8 +2,7 @@
 // trace context). The NHS number travels only in the cairn_patient header (for the ledger's
 // pseudonym); bodies carry ids, types, sizes and hashes, never names or contents.
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { Outbox, type ActorRef, type OutboxEntry } from '@cairn/events';
-import { ErasureCompletedSchema } from '@cairn/contracts/cairn/common/v1/erasure_pb';
+import { erasureCompletedEvent, Outbox, type ActorRef, type OutboxEntry } from '@cairn/events';
 import {
   ObjectAccessed_Access,
   ObjectAccessedSchema,
@@ -179,16 +178,12 @@ export class MediaEvents {
     summary: string,
     at: Date,
   ): OutboxEntry {
-    return this.outbox.event(
-      ErasureCompletedSchema,
-      {
-        erasureId,
-        participant: SERVICE_NAME,
-        itemsErased: BigInt(items),
-        completedAt: timestampFromDate(at),
-        summary,
-      },
-      { subject: erasureId, organisation, actor: SYSTEM_ACTOR },
-    );
+    return erasureCompletedEvent(this.outbox, SERVICE_NAME, {
+      erasureId,
+      organisation,
+      itemsErased: items,
+      summary,
+      completedAt: at,
+    });
   }
 }

@@ -1,7 +1,13 @@
 // Identity as a participant of retention's erasure saga: the directory_erasures record
 // (registered with the outbox relay, which publishes the ErasureCompleted answers), the use case
 // and the consumer of retention's topic. Wired by identity.ts and by the medium test.
-import type { EventConsumer, Outbox, OutboxModel, OutboxRelay } from '@cairn/events';
+import {
+  createErasureOrderConsumer,
+  type EventConsumer,
+  type Outbox,
+  type OutboxModel,
+  type OutboxRelay,
+} from '@cairn/events';
 import type { Logger } from '@cairn/platform';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
@@ -16,7 +22,6 @@ import {
   ErasePatientDataUseCase,
   type ErasePatientDataOptions,
 } from '../usecases/erase-patient-data/erase-patient-data.usecase';
-import { createErasureConsumer } from './erasure.consumer';
 
 export interface ErasureParticipantSettings {
   /** The application holding DirectoryModule (its repositories are used). */
@@ -54,7 +59,7 @@ export async function createErasureParticipant(
     settings.logger.child({ component: 'erasure' }),
     settings.options,
   );
-  const consumer = createErasureConsumer(
+  const consumer = createErasureOrderConsumer(
     {
       kafka: settings.kafka,
       connection: settings.connection,
@@ -63,7 +68,7 @@ export async function createErasureParticipant(
       logger: settings.logger,
       maxAttempts: settings.maxAttempts,
     },
-    useCase,
+    (order) => useCase.execute(order),
   );
   return { useCase, consumer };
 }
