@@ -125,6 +125,9 @@ async function main(): Promise<void> {
     RATE_PER_ORGANISATION: '100000',
     RATE_PER_PROVIDER: '100000',
     TOPIC: unique('bench-messaging-events'),
+    // Never the real retention topic and group: the bench must not take another's orders.
+    MESSAGING_RETENTION_TOPIC: unique('bench-retention-events'),
+    MESSAGING_CONSUMER_GROUP: unique('bench-messaging'),
   };
   let service = await start(env, logger);
   const recipients = nhsNumbers(COUNT, 400_000_000).map((nhsNumber) => ({

@@ -10,6 +10,8 @@ import type { INestApplicationContext } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
 import { JwtCallerResolver, RemoteJwks, TokenVerifier } from '@cairn/auth';
 import {
+  createErasureOrderConsumer,
+  backoffDelay,
   createKafka,
   ensureTopics,
   Outbox,
@@ -43,6 +45,7 @@ import { MessagingDatabase } from './repositories/messaging-database';
 import { SandboxRepository } from './repositories/sandbox.repository';
 import { CancelMessageUseCase } from './usecases/cancel-message/cancel-message.usecase';
 import { Dispatcher } from './usecases/dispatch-messages/dispatcher';
+import { EraseDataUseCase } from './usecases/erase-data/erase-data.usecase';
 import { FlagRepository } from './usecases/list-content-flags/flag.repository';
 import {
   ContentResolver,
@@ -70,6 +73,8 @@ export interface MessagingOverrides {
   readonly topic?: string;
   readonly sweepIntervalMs?: number;
   readonly abandonedAfterMs?: number;
+  /** How long an erasure waits for unpublished events before deleting (default 30 s). */
+  readonly erasureOutboxWaitMs?: number;
   /** Wraps each provider (tests count or fail calls). */
   readonly wrapProvider?: (provider: SmsProvider) => SmsProvider;
 }
@@ -79,12 +84,17 @@ export interface MessagingHandle {
   readonly database: MessagingDatabase;
   readonly dispatcher: Dispatcher;
   readonly batches: SendBatchUseCase;
+  readonly erase: EraseDataUseCase;
+  /** Resolves once the erasure consumer has joined its group (started in the background). */
+  readonly erasureConsumerStarted: Promise<void>;
   readonly relay: OutboxRelay;
   readonly rpcUrl: string;
   readonly webhookUrl: string;
   readonly topic: string;
   readonly webhook: Server;
 }
+
+const BATCH_RESUME_INTERVAL_MS = 15_000;
 
 type StartContext = Pick<ServiceContext<MessagingConfig>, 'logger' | 'health' | 'onShutdown'>;
 
@@ -156,7 +166,10 @@ export async function startMessaging(
     new IdentityPatientDirectory(config.IDENTITY_GRPC_URL, {
       serviceCredential: config.MESSAGING_SERVICE_CREDENTIAL,
     });
-  const messages = new MessageRepository(database, outbox);
+  const abandonedAfterMs =
+    overrides.abandonedAfterMs ??
+    Math.max(60_000, 2 * config.PROVIDER_TIMEOUT * (config.SMS_PROVIDERS.length + 1));
+  const messages = new MessageRepository(database, outbox, { staleGuardAfterMs: abandonedAfterMs });
   const batchRepository = new BatchRepository(database, outbox);
   const flags = new FlagRepository(database, outbox, events);
   const templates = new TemplateRepository(database, outbox);
@@ -178,9 +191,7 @@ export async function startMessaging(
       concurrency: config.DISPATCH_CONCURRENCY,
       maxAttempts: config.SEND_MAX_ATTEMPTS,
       sender: config.SMS_SENDER_ID,
-      abandonedAfterMs:
-        overrides.abandonedAfterMs ??
-        Math.max(60_000, 2 * config.PROVIDER_TIMEOUT * (config.SMS_PROVIDERS.length + 1)),
+      abandonedAfterMs,
       sweepIntervalMs: overrides.sweepIntervalMs ?? 1_000,
       sendingTimeoutMs: config.SENDING_TIMEOUT,
       allowDramaNumbers: config.ALLOW_DRAMA_MOBILES,
@@ -261,12 +272,58 @@ export async function startMessaging(
     await batch.settle();
   });
   await batch.resumeAll();
+  // Intakes paused by an error (the database or directory briefly unavailable) resume by
+  // themselves, not only at the next start.
+  const resumeTimer = setInterval(() => void batch.resumeAll(), BATCH_RESUME_INTERVAL_MS);
+  resumeTimer.unref();
+  onShutdown('servers', 'batch-resume', async () => clearInterval(resumeTimer));
+
+  // Retention's erasure orders. Started last and not awaited: after a crash the group still
+  // holds the dead member until its session times out (kafkajs: 30 s), and joining waits for
+  // that; the dispatcher and the API must not.
+  const erase = new EraseDataUseCase(database, outbox, messages, events, clock, logger, {
+    outboxWaitMs: overrides.erasureOutboxWaitMs ?? 30_000,
+  });
+  const consumer = createErasureOrderConsumer(
+    {
+      kafka,
+      connection: database.connection,
+      groupId: config.MESSAGING_CONSUMER_GROUP,
+      topic: config.MESSAGING_RETENTION_TOPIC,
+      logger,
+    },
+    (order) => erase.execute(order),
+  );
+  let stopping = false;
+  const erasureConsumerStarted = (async () => {
+    for (let attempt = 1; !stopping; attempt++) {
+      try {
+        await consumer.start();
+        return;
+      } catch (error) {
+        logger.error(
+          { errorType: (error as Error)?.name, attempt },
+          'erasure consumer did not start; retrying',
+        );
+        await consumer.stop().catch(() => undefined);
+        await new Promise((resolve) =>
+          setTimeout(resolve, backoffDelay(attempt, { initialMs: 1_000, maxMs: 30_000 })).unref(),
+        );
+      }
+    }
+  })();
+  onShutdown('consumers', 'erasure-consumer', async () => {
+    stopping = true;
+    await consumer.stop();
+  });
 
   return {
     app,
     database,
     dispatcher,
     batches: batch,
+    erase,
+    erasureConsumerStarted,
     relay,
     rpcUrl: app.get(RpcBridge).address().url,
     webhookUrl: webhook.url,

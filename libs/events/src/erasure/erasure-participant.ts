@@ -3,7 +3,7 @@
 //
 // - The consumer decodes every event type of retention's topic (its other events are ignored,
 //   not dead-lettered), dead-letters an order without id, with an organisation that is not an ODS
-//   code, with an invalid NHS number or without a scope (PoisonMessageError: the reason names no
+//   code or different from the cairn_org header, with an invalid NHS number or without a scope (PoisonMessageError: the reason names no
 //   patient), and hands a valid order to the participant. The runner dedupes on ce_id; the
 //   participant must itself be idempotent on erasure_id, because retention re-publishes an order
 //   to a participant that has not answered, and answer again, unchanged.
@@ -61,9 +61,17 @@ export function createErasureOrderConsumer(
     ),
     processed: new ProcessedEvents(settings.connection),
     maxAttempts: settings.maxAttempts,
-    handler: async (event) => {
+    handler: async (event, ctx) => {
       if (!event.is(ErasureOrderedSchema)) return;
-      await carryOut(erasureOrderOf(event.message));
+      const order = erasureOrderOf(event.message);
+      if (event.organisation && event.organisation !== order.organisation) {
+        throw new PoisonMessageError(
+          'ErasureOrdered whose cairn_org differs from its organisation',
+        );
+      }
+      // Erasing a whole organisation can take a while: keep the group membership alive.
+      await ctx.heartbeat();
+      await carryOut(order);
     },
   });
 }

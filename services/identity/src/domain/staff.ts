@@ -42,10 +42,22 @@ export interface Staff {
   readonly registeredAt: Date;
 }
 
-/** Whether signing in must include a second factor (issue 3; checked again by @cairn/auth). */
+/**
+ * Roles identity asks a second factor of at sign-in beyond those @cairn/auth insists on in every
+ * token: a senior clinician co-signs physical deletions, which retention accepts only from a
+ * two-factor sign-in (issue 8), so their sign-in always includes one. Their clinical work alone
+ * does not need it, so verifiers keep accepting a senior clinician's password-only token.
+ */
+const SIGN_IN_SECOND_FACTOR_ROLES: ReadonlySet<string> = new Set([
+  ...SECOND_FACTOR_ROLES,
+  'senior-clinician',
+]);
+
+/** Whether signing in must include a second factor (issues 3 and 8; see above). */
 export function requiresSecondFactor(staff: Pick<Staff, 'roles' | 'platformRoles'>): boolean {
   return (
-    staff.platformRoles.length > 0 || staff.roles.some((role) => SECOND_FACTOR_ROLES.has(role))
+    staff.platformRoles.length > 0 ||
+    staff.roles.some((role) => SIGN_IN_SECOND_FACTOR_ROLES.has(role))
   );
 }
 

@@ -103,6 +103,10 @@ export const messagingConfigSchema = baseConfigSchema
     VIDEO_ROOM_BASE_URL: envVar.url({ protocols: ['https'] }),
     /** Allow Ofcom's drama numbers (07700 900xxx; synthetic patients only). */
     ALLOW_DRAMA_MOBILES: envVar.flag().default(false),
+    /** Retention's topic (ErasureOrdered). */
+    MESSAGING_RETENTION_TOPIC: envVar.text().default('cairn.retention.events.v1'),
+    /** Consumer group of the erasure consumer; the service name unless a test isolates itself. */
+    MESSAGING_CONSUMER_GROUP: envVar.text().default(SERVICE_NAME),
   })
   .superRefine((config, ctx) => {
     const uses = (name: ProviderName) => config.SMS_PROVIDERS.some((p) => p.name === name);

@@ -6,11 +6,27 @@ import { isFinal, type MessageStatus } from '../domain/message';
 import { isDuplicateKey, type MessagingDatabase } from './messaging-database';
 import type { MessageDoc, RefusalDoc } from './schemas';
 
+export interface MessageRepositoryOptions {
+  /**
+   * A guard older than this whose step is still not written was left by a process that died
+   * between the guard and the write (see `takeGuard`); it may then be superseded. Default 60 s.
+   */
+  readonly staleGuardAfterMs?: number;
+}
+
+/** At most this many generations of one guard (each needs the previous one stale). */
+const MAX_GUARD_GENERATIONS = 5;
+
 export class MessageRepository {
+  private readonly staleGuardAfterMs: number;
+
   constructor(
     private readonly db: MessagingDatabase,
     private readonly outbox: Outbox,
-  ) {}
+    options: MessageRepositoryOptions = {},
+  ) {
+    this.staleGuardAfterMs = options.staleGuardAfterMs ?? 60_000;
+  }
 
   async findById(id: string): Promise<MessageDoc | undefined> {
     return (
@@ -84,6 +100,12 @@ export class MessageRepository {
    *   - taking over an abandoned hand-over: one per (message, attempt).
    * Writes by the hand-over's owner inside `sending` (→ sent, → created for a retry) need none:
    * only the claim's winner makes them.
+   *
+   * The guard and the write are two writes: a process killed between them leaves a guard whose
+   * step never happened, and before `takeGuard` learnt to supersede such a guard the message
+   * stayed in its state for ever (the "resume stall" of test/restart.medium-spec.ts). `attempts`
+   * is set, not incremented, so a step written twice (the superseded writer waking up) lands on
+   * the same count.
    */
   async move(
     current: MessageDoc,
@@ -100,28 +122,52 @@ export class MessageRepository {
     }
     if (isFinal(to) && to !== current.status) guards.push(`${current._id}|final`);
     for (const guard of guards) {
-      if (!(await this.takeGuard(guard))) return undefined;
+      if (!(await this.takeGuard(guard, current))) return undefined;
     }
     const now = new Date();
-    const update: Record<string, unknown> = { $set: { ...set, updatedAt: set.updatedAt ?? now } };
-    if (inc) update.$inc = inc;
+    const attempts = current.attempts + (inc?.attempts ?? 0);
+    const update: Record<string, unknown> = {
+      $set: { ...set, updatedAt: set.updatedAt ?? now, ...(inc ? { attempts } : {}) },
+    };
     await this.outbox.updateOne(this.db.messages, { _id: current._id }, update, events);
     return {
       ...current,
       ...set,
       updatedAt: set.updatedAt ?? now,
-      attempts: current.attempts + (inc?.attempts ?? 0),
+      attempts,
     };
   }
 
-  private async takeGuard(id: string): Promise<boolean> {
-    try {
-      await this.db.guards.create({ _id: id, at: new Date() });
-      return true;
-    } catch (error) {
-      if (isDuplicateKey(error)) return false;
-      throw error;
+  /**
+   * Takes the guard `id` for a step from `current` (the message as last read). When another
+   * writer holds it, that writer normally made its step already (or is about to). But if the
+   * guard is older than `staleGuardAfterMs` and the message is still exactly as read
+   * (`updatedAt` unchanged: every state change goes through `move`, which sets it), the holder
+   * died between its guard and its write, so nothing was handed over or recorded: the next
+   * generation of the guard (`<id>~1`, `~2`, …) is taken instead, just as exclusively. A live
+   * holder is assumed to write within `staleGuardAfterMs` (the hand-over take-over makes the same
+   * assumption, with a provider call in between).
+   */
+  private async takeGuard(id: string, current: MessageDoc): Promise<boolean> {
+    for (let generation = 0; generation < MAX_GUARD_GENERATIONS; generation++) {
+      const guardId = generation === 0 ? id : `${id}~${generation}`;
+      try {
+        await this.db.guards.create({ _id: guardId, at: new Date() });
+        return true;
+      } catch (error) {
+        if (!isDuplicateKey(error)) throw error;
+      }
+      const held = (await this.db.guards.findOne({ _id: guardId }).lean().exec()) as {
+        at?: Date;
+      } | null;
+      if (!held?.at || Date.now() - new Date(held.at).getTime() < this.staleGuardAfterMs) {
+        return false; // a live writer's guard
+      }
+      const now = await this.findById(current._id);
+      if (!now || isFinal(now.status)) return false;
+      if (now.updatedAt?.getTime() !== current.updatedAt?.getTime()) return false;
     }
+    return false;
   }
 
   async listForPatient(

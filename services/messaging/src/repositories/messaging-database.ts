@@ -5,6 +5,7 @@ import {
   type AccessDoc,
   type BatchDoc,
   type BatchInputDoc,
+  type ErasureDoc,
   type FlagDoc,
   type GuardDoc,
   type MessageDoc,
@@ -15,6 +16,7 @@ import {
   accessSchema,
   batchInputSchema,
   batchSchema,
+  erasureSchema,
   flagSchema,
   guardSchema,
   messageSchema,
@@ -75,6 +77,10 @@ export class MessagingDatabase {
     return this.connection.model<SandboxDoc>('SandboxMessage', sandboxSchema, 'sandbox_messages');
   }
 
+  get erasures(): Model<ErasureDoc> {
+    return this.connection.model<ErasureDoc>('Erasure', erasureSchema, 'erasures');
+  }
+
   /** Models whose documents carry outbox events (registered with the relay). */
   get outboxModels(): Model<unknown>[] {
     return [
@@ -85,6 +91,7 @@ export class MessagingDatabase {
       this.templates,
       this.access,
       this.unknownReceipts,
+      this.erasures,
     ] as unknown as Model<unknown>[];
   }
 

@@ -112,7 +112,10 @@ export const refusalSchema = new Schema<RefusalDoc>(
 refusalSchema.plugin(outboxPlugin);
 
 export interface BatchRecipientInput {
+  /** Empty once the recipient was erased (the entry keeps its place: `processed` counts it). */
   nhsNumber: string;
+  /** Set when retention ordered this recipient's data erased; the intake skips it. */
+  erased?: boolean;
   personalisation: Record<string, string>;
   link?: { kind: LinkKind; url: string; expiresAt?: Date };
 }
@@ -274,3 +277,41 @@ export interface GuardDoc {
   at: Date;
 }
 export const guardSchema = new Schema<GuardDoc>({ _id: String, at: Date }, { versionKey: false });
+
+/**
+ * One ErasureOrdered from retention, as carried out here: progress (so a crash half-way resumes
+ * and the count survives it) and the answer (ErasureCompleted, in this document's outbox). Holds
+ * no patient data: the NHS number comes with every (re)delivery of the order.
+ */
+export interface ErasureDoc {
+  _id: string;
+  organisation: string;
+  scope: 'patient' | 'organisation';
+  state: 'running' | 'done';
+  startedAt: Date;
+  /** Records destroyed so far, per kind. */
+  counts: Record<string, number>;
+  /** Messages being deleted, whose guards are deleted after them (crash between the two). */
+  pendingMessageIds: string[];
+  itemsErased?: number;
+  summary?: string;
+  completedAt?: Date;
+  answers: number;
+}
+export const erasureSchema = new Schema<ErasureDoc>(
+  {
+    _id: String,
+    organisation: String,
+    scope: String,
+    state: String,
+    startedAt: Date,
+    counts: { type: Schema.Types.Mixed, default: {} },
+    pendingMessageIds: { type: [String], default: [] },
+    itemsErased: Number,
+    summary: String,
+    completedAt: Date,
+    answers: { type: Number, default: 0 },
+  },
+  { versionKey: false, minimize: false },
+);
+erasureSchema.plugin(outboxPlugin);

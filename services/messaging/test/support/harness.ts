@@ -41,6 +41,10 @@ export async function baseEnv(
     SMS_PROVIDERS: 'sandbox:1',
     VIDEO_ROOM_BASE_URL: 'https://video.cairn.test/room/',
     LOG_LEVEL: 'warn',
+    // A retention topic and consumer group of its own: a test must never join the real group
+    // (it would take orders meant for a running messaging) nor read the real topic.
+    MESSAGING_RETENTION_TOPIC: uniqueName(`${name}-retention`),
+    MESSAGING_CONSUMER_GROUP: uniqueName(`${name}-erasure`),
     ...extra,
   };
 }

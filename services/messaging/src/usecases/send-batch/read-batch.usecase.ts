@@ -50,18 +50,26 @@ export class ReadBatchUseCase {
     const all = await this.batches.recipients(batchId);
     const slice = all.slice(offset, offset + limit);
     const items = await Promise.all(
-      slice.map(async (r): Promise<RecipientStatus> => {
-        const id = SendMessageUseCase.messageId(
-          organisation,
-          SendBatchUseCase.recipientKey(batchId, r.nhsNumber),
-        );
-        const message = await this.messages.findById(id);
-        if (message)
-          return { nhsNumber: r.nhsNumber, messageId: id, status: message.status, pending: false };
-        const refusal = await this.messages.findRefusal(id);
-        if (refusal) return { nhsNumber: r.nhsNumber, refusal: refusal.reason, pending: false };
-        return { nhsNumber: r.nhsNumber, pending: true };
-      }),
+      // An erased recipient keeps its place in the list (paging) but is not shown.
+      slice
+        .filter((r) => !r.erased)
+        .map(async (r): Promise<RecipientStatus> => {
+          const id = SendMessageUseCase.messageId(
+            organisation,
+            SendBatchUseCase.recipientKey(batchId, r.nhsNumber),
+          );
+          const message = await this.messages.findById(id);
+          if (message)
+            return {
+              nhsNumber: r.nhsNumber,
+              messageId: id,
+              status: message.status,
+              pending: false,
+            };
+          const refusal = await this.messages.findRefusal(id);
+          if (refusal) return { nhsNumber: r.nhsNumber, refusal: refusal.reason, pending: false };
+          return { nhsNumber: r.nhsNumber, pending: true };
+        }),
     );
     const next = offset + slice.length;
     return {

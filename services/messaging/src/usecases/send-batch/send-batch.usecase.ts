@@ -209,6 +209,7 @@ export class SendBatchUseCase {
     recipient: BatchRecipientInput,
     credentials: DirectoryCredentials,
   ): Promise<void> {
+    if (recipient.erased) return; // retention ordered this recipient's data erased
     const content: ContentInput = batch.content.templateId
       ? {
           kind: 'template',

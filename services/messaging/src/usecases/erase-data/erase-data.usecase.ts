@@ -1,0 +1,328 @@
+// Physical deletion ordered by retention (ErasureOrdered), for one patient of an organisation or
+// for the whole organisation (end of contract). Removed: the messages (text, link, number), the
+// sandbox's copies of them, their content flags and guards, the patient's entries in batch
+// recipient lists and the refusals of those recipients; for the whole organisation also its
+// batches, refusals, flags, templates and staff-read records. A message not yet handed to a
+// provider (scheduled, or created and unclaimed) is first cancelled through its guard, so no
+// dispatcher — this replica's or another's, even one holding the message in memory — hands it
+// over afterwards. Then ErasureCompleted answers the order, through the outbox.
+//
+// Idempotent on erasure_id and resumable: progress and counts live in the `erasures` document;
+// every step deletes what is still there, in an order that keeps what later steps need (the
+// ids of messages are noted before the messages go, their guards follow them), so a crash
+// half-way is finished by the redelivered order. A repeated order is answered again with the
+// figures of the first completion.
+import type { Outbox } from '@cairn/events';
+import type { Logger } from '@cairn/platform';
+import type { Model } from 'mongoose';
+import type { Clock } from '../../domain/clock';
+import type { MessagingEvents } from '../../events/messaging-events';
+import type { MessageRepository } from '../../repositories/message.repository';
+import { derivedId, type MessagingDatabase } from '../../repositories/messaging-database';
+import type { BatchRecipientInput, ErasureDoc, MessageDoc } from '../../repositories/schemas';
+import { SendBatchUseCase } from '../send-batch/send-batch.usecase';
+import { SendMessageUseCase } from '../send-message/send-message.usecase';
+
+export interface ErasureOrder {
+  readonly erasureId: string;
+  readonly organisation: string;
+  /** Undefined: the whole organisation. */
+  readonly nhsNumber?: string;
+}
+
+export interface ErasureOutcome {
+  readonly itemsErased: number;
+  readonly summary: string;
+  readonly repeated: boolean;
+}
+
+export interface EraseDataSettings {
+  /**
+   * How long to wait for the relay to publish events still in a document's outbox before the
+   * document is deleted (an event deleted unpublished would never reach the ledger).
+   */
+  readonly outboxWaitMs: number;
+}
+
+const CHUNK = 100;
+
+/** Kinds counted, in the order of the summary. */
+const KINDS: readonly [string, string][] = [
+  ['messages', 'messages'],
+  ['cancelled', 'of them cancelled before sending'],
+  ['sandbox', 'sandbox copies'],
+  ['flags', 'content flags'],
+  ['batchRecipients', 'batch recipients'],
+  ['refusals', 'refusals'],
+  ['batches', 'batches'],
+  ['templates', 'templates'],
+  ['access', 'staff-read records'],
+];
+/** Counted in the summary but not items of their own (`cancelled` are among `messages`). */
+const NOT_ITEMS = new Set(['cancelled']);
+
+export class EraseDataUseCase {
+  constructor(
+    private readonly db: MessagingDatabase,
+    private readonly outbox: Outbox,
+    private readonly messages: MessageRepository,
+    private readonly events: MessagingEvents,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly settings: EraseDataSettings,
+  ) {}
+
+  async execute(order: ErasureOrder): Promise<ErasureOutcome> {
+    const existing = await this.record(order.erasureId);
+    const repeated = existing?.state === 'done';
+    if (!repeated) {
+      if (existing && existing.organisation !== order.organisation) {
+        throw new Error('erasure_id already used for another organisation');
+      }
+      await this.db.erasures
+        .updateOne(
+          { _id: order.erasureId },
+          {
+            $setOnInsert: {
+              organisation: order.organisation,
+              scope: order.nhsNumber ? 'patient' : 'organisation',
+              state: 'running',
+              startedAt: this.clock.now(),
+              counts: {},
+              pendingMessageIds: [],
+              answers: 0,
+            },
+          },
+          { upsert: true },
+        )
+        .exec();
+      await this.erase(order);
+      const counted = (await this.record(order.erasureId))?.counts ?? {};
+      const itemsErased = Object.entries(counted)
+        .filter(([kind]) => !NOT_ITEMS.has(kind))
+        .reduce((sum, [, n]) => sum + n, 0);
+      const summary =
+        (order.nhsNumber ? "one patient's data: " : "the organisation's data: ") +
+        KINDS.map(([kind, words]) => `${counted[kind] ?? 0} ${words}`).join('; ') +
+        ' deleted';
+      await this.db.erasures
+        .updateOne(
+          { _id: order.erasureId, state: 'running' },
+          { $set: { state: 'done', itemsErased, summary, completedAt: this.clock.now() } },
+        )
+        .exec();
+    }
+    const done = await this.record(order.erasureId);
+    if (done?.state !== 'done') throw new Error('erasure record missing after completion');
+    await this.outbox.updateOne(
+      this.db.erasures,
+      { _id: order.erasureId },
+      { $inc: { answers: 1 } },
+      [
+        this.events.erasureCompleted(
+          order.erasureId,
+          done.organisation,
+          done.itemsErased ?? 0,
+          done.summary ?? '',
+          done.completedAt ?? this.clock.now(),
+        ),
+      ],
+    );
+    this.logger.info(
+      { erasureId: order.erasureId, itemsErased: done.itemsErased, repeated },
+      'erasure completed',
+    );
+    return { itemsErased: done.itemsErased ?? 0, summary: done.summary ?? '', repeated };
+  }
+
+  private async record(erasureId: string): Promise<ErasureDoc | undefined> {
+    return (
+      ((await this.db.erasures
+        .findOne({ _id: erasureId }, { outbox: 0 })
+        .lean()
+        .exec()) as ErasureDoc | null) ?? undefined
+    );
+  }
+
+  private async count(erasureId: string, kind: string, n: number): Promise<void> {
+    if (n > 0) {
+      await this.db.erasures
+        .updateOne({ _id: erasureId }, { $inc: { [`counts.${kind}`]: n } })
+        .exec();
+    }
+  }
+
+  private async erase(order: ErasureOrder): Promise<void> {
+    const { erasureId, organisation, nhsNumber } = order;
+    const batchIds = (
+      (await this.db.batches.find({ organisation }, { _id: 1 }).lean().exec()) as { _id: string }[]
+    ).map((b) => b._id);
+
+    // 1. Guards of messages deleted by an interrupted run (their ids were noted first).
+    await this.deleteGuards(erasureId);
+
+    // 2. Messages: stop the unsent, then their dependants, then the messages, then their guards.
+    const filter: Record<string, unknown> = nhsNumber
+      ? { organisation, nhsNumber }
+      : { organisation };
+    const found = (await this.db.messages
+      .find(filter, { _id: 1, status: 1, attempts: 1, updatedAt: 1, organisation: 1 })
+      .lean()
+      .exec()) as MessageDoc[];
+    for (let i = 0; i < found.length; i += CHUNK) {
+      const chunk = found.slice(i, i + CHUNK);
+      const ids = chunk.map((m) => m._id);
+      let cancelled = 0;
+      for (const message of chunk) {
+        if (message.status !== 'scheduled' && message.status !== 'created') continue;
+        // Takes the guard of leaving this state (and the final one): a dispatcher that has not
+        // claimed it yet never will. No event: the document goes next, its outbox with it.
+        if (await this.messages.move(message, { status: 'cancelled' }, [])) cancelled++;
+      }
+      await this.count(erasureId, 'cancelled', cancelled);
+      await this.count(
+        erasureId,
+        'sandbox',
+        (await this.db.sandbox.deleteMany({ _id: { $in: ids } }).exec()).deletedCount,
+      );
+      const flagIds = ids.map((id) => derivedId('f_', id));
+      await this.awaitOutbox(this.db.flags, flagIds);
+      await this.count(
+        erasureId,
+        'flags',
+        (await this.db.flags.deleteMany({ _id: { $in: flagIds } }).exec()).deletedCount,
+      );
+      await this.db.erasures
+        .updateOne({ _id: erasureId }, { $addToSet: { pendingMessageIds: { $each: ids } } })
+        .exec();
+      await this.awaitOutbox(this.db.messages, ids);
+      await this.count(
+        erasureId,
+        'messages',
+        (await this.db.messages.deleteMany({ _id: { $in: ids } }).exec()).deletedCount,
+      );
+      await this.deleteGuards(erasureId);
+    }
+
+    // 3. Batches: the patient's place in each recipient list, and those recipients' refusals;
+    //    for the whole organisation the batches themselves.
+    if (nhsNumber) {
+      for (const batchId of batchIds) {
+        const refusalId = SendMessageUseCase.messageId(
+          organisation,
+          SendBatchUseCase.recipientKey(batchId, nhsNumber),
+        );
+        await this.awaitOutbox(this.db.refusals, [refusalId]);
+        await this.count(
+          erasureId,
+          'refusals',
+          (await this.db.refusals.deleteMany({ _id: refusalId }).exec()).deletedCount,
+        );
+        const input = (await this.db.batchInputs.findOne({ _id: batchId }).lean().exec()) as {
+          recipients: BatchRecipientInput[];
+        } | null;
+        if (!input?.recipients.some((r) => r.nhsNumber === nhsNumber)) continue;
+        let removed = 0;
+        const recipients = input.recipients.map((r) => {
+          if (r.nhsNumber !== nhsNumber) return r;
+          removed++;
+          return { nhsNumber: '', personalisation: {}, erased: true };
+        });
+        await this.db.batchInputs.updateOne({ _id: batchId }, { $set: { recipients } }).exec();
+        await this.count(erasureId, 'batchRecipients', removed);
+      }
+    } else {
+      await this.deleteOwned(erasureId, 'refusals', this.db.refusals, organisation);
+      await this.deleteOwned(erasureId, 'flags', this.db.flags, organisation);
+      await this.deleteOwned(erasureId, 'templates', this.db.templates, organisation);
+      await this.deleteOwned(erasureId, 'access', this.db.access, organisation);
+      for (let i = 0; i < batchIds.length; i += CHUNK) {
+        const ids = batchIds.slice(i, i + CHUNK);
+        // Recipient lists first: a batch never exists without one, and its id finds the list.
+        const inputs = (await this.db.batchInputs
+          .find({ _id: { $in: ids } }, { recipients: 1 })
+          .lean()
+          .exec()) as { recipients: BatchRecipientInput[] }[];
+        await this.count(
+          erasureId,
+          'batchRecipients',
+          inputs.reduce((n, d) => n + d.recipients.filter((r) => !r.erased).length, 0),
+        );
+        await this.db.batchInputs.deleteMany({ _id: { $in: ids } }).exec();
+        await this.awaitOutbox(this.db.batches, ids);
+        await this.count(
+          erasureId,
+          'batches',
+          (await this.db.batches.deleteMany({ _id: { $in: ids } }).exec()).deletedCount,
+        );
+      }
+    }
+  }
+
+  private async deleteOwned<T>(
+    erasureId: string,
+    kind: string,
+    model: Model<T>,
+    organisation: string,
+  ): Promise<void> {
+    const ids = (
+      (await model
+        .find({ organisation } as never, { _id: 1 })
+        .lean()
+        .exec()) as unknown as {
+        _id: string;
+      }[]
+    ).map((d) => d._id);
+    for (let i = 0; i < ids.length; i += CHUNK) {
+      const chunk = ids.slice(i, i + CHUNK);
+      await this.awaitOutbox(model, chunk);
+      await this.count(
+        erasureId,
+        kind,
+        (await model.deleteMany({ _id: { $in: chunk } } as never).exec()).deletedCount,
+      );
+    }
+  }
+
+  /** Deletes the guards of the messages noted as being deleted, then forgets them. */
+  private async deleteGuards(erasureId: string): Promise<void> {
+    const pending = (await this.record(erasureId))?.pendingMessageIds ?? [];
+    if (pending.length === 0) return;
+    const prefixes = new Set(pending);
+    // Guard ids are "<message id>|…": one read of the ids, then deletes by _id.
+    const guardIds = (
+      (await this.db.guards.find({}, { _id: 1 }).lean().exec()) as { _id: string }[]
+    )
+      .map((g) => g._id)
+      .filter((id) => prefixes.has(id.slice(0, id.indexOf('|'))));
+    for (let i = 0; i < guardIds.length; i += CHUNK) {
+      await this.db.guards.deleteMany({ _id: { $in: guardIds.slice(i, i + CHUNK) } }).exec();
+    }
+    await this.db.erasures
+      .updateOne({ _id: erasureId }, { $pullAll: { pendingMessageIds: pending } })
+      .exec();
+  }
+
+  /**
+   * Waits (bounded) until the relay has published the events still in these documents' outboxes,
+   * so that deleting a document does not delete an event the ledger has not had.
+   */
+  private async awaitOutbox<T>(model: Model<T>, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    const deadline = Date.now() + this.settings.outboxWaitMs;
+    for (;;) {
+      const pending = await model
+        .countDocuments({ _id: { $in: [...ids] }, 'outbox.id': { $exists: true } } as never)
+        .exec();
+      if (pending === 0) return;
+      if (Date.now() > deadline) {
+        this.logger.warn(
+          { collection: model.collection.collectionName, documents: pending },
+          'erasure: deleting documents whose events are still unpublished',
+        );
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
