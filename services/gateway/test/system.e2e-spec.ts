@@ -7,58 +7,38 @@
 // Then bad input in the browser and the API: reused, guessed, expired and locked links, oversized
 // and hostile uploads, missing CSRF tokens, another organisation's response ids.
 import { createHash, randomBytes } from 'node:crypto';
-import sharp from 'sharp';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { SyntheticGpSystem } from '@cairn/nhs';
+import type { Browser, Page } from 'playwright-core';
 import { GatewayDatabase } from '../src/repositories/gateway-database';
-import { accessibilityViolations, launchChromium } from './support/browser';
+import { launchChromium } from './support/browser';
 import { PageClient } from './support/http-client';
+import {
+  birth,
+  FlowDriver,
+  jpegOf,
+  must,
+  ODS,
+  ORGANISATION_NAME,
+  REQUEST_TEXT,
+  staffOf,
+} from './support/system/flow-driver';
 import { IdentitySetup, type Account } from './support/system/identity-setup';
 import { SmsSandbox } from './support/system/sms-sandbox';
 import { startSystem, type RunningSystem } from './support/system/system';
 
 jest.setTimeout(300_000);
 
-function must<T>(value: T | null | undefined): T {
-  if (value === null || value === undefined) throw new Error('expected a value');
-  return value;
-}
-
-const ODS = 'A81001';
 const OTHER_ODS = 'A81002';
-const ORGANISATION_NAME = 'Park Lane Medical Centre (synthetic)';
 // Long, random and free of the account's name: it passes identity's password policy.
 const PASSWORD = `velvet-orbit-${randomBytes(6).toString('hex')}`;
 const CLINICIAN = { email: 'jo.clinician@nhs.net', name: 'Dr Jo Clinician' };
-const REQUEST_TEXT = 'Please send a photo of the rash on your arm.';
 const REPLY_TEXT = 'On my left arm since Monday';
-
-const gp = new SyntheticGpSystem();
-const staffOf = (ods: string) => gp.practitioners.filter((u) => u.practice === ods && u.active);
-const patient = must(
-  gp.patients.find(
-    (p) =>
-      p.scenario === 'ordinary' &&
-      p.registeredAt === ODS &&
-      p.mobile !== null &&
-      p.death === null &&
-      p.smsConsent.length === 0,
-  ),
-);
-// The simulated practice's patients have Ofcom drama numbers: 07700 900xxx.
-const patientMobile = `+44${must(patient.mobile)
-  .replace(/\D/g, '')
-  .replace(/^(44|0)/, '')}`;
-const [birthYear, birthMonth, birthDay] = patient.birthDate.split('-').map(Number);
+const { day: birthDay, month: birthMonth, year: birthYear } = birth;
 
 let system: RunningSystem;
 let identity: IdentitySetup;
-let sandbox: SmsSandbox;
 let browser: Browser;
 let admin: Account;
-const contexts: BrowserContext[] = [];
-const violations: string[] = [];
-const cspErrors: string[] = [];
+let d: FlowDriver;
 /** Links of the main flow, for the bad-input tests. */
 const state: {
   link?: string;
@@ -70,7 +50,6 @@ const state: {
 beforeAll(async () => {
   system = await startSystem();
   identity = new IdentitySetup(system.identityUrl, PASSWORD);
-  sandbox = new SmsSandbox(system.ports.messaging.webhooks);
   const adminUser = must(staffOf(ODS).find((u) => u.role === 'administrator'));
   await identity.bootstrap(system.bootstrapSecret);
   admin = await identity.organisation(ODS, ORGANISATION_NAME, {
@@ -80,97 +59,25 @@ beforeAll(async () => {
     clinicalUserId: adminUser.userId,
   });
   browser = await launchChromium();
+  d = new FlowDriver(browser, system, identity, new SmsSandbox(system.ports.messaging.webhooks));
 }, 600_000);
 
 afterAll(async () => {
-  for (const context of contexts) await context.close().catch(() => undefined);
+  await d?.close();
   await browser?.close();
   await system?.stop();
 });
 
-async function checked(page: Page): Promise<void> {
-  violations.push(...(await accessibilityViolations(page)));
-}
-
-async function newPage(kind: 'desktop' | 'phone'): Promise<Page> {
-  const context = await browser.newContext(
-    kind === 'desktop'
-      ? { viewport: { width: 1280, height: 800 } }
-      : { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
-  );
-  contexts.push(context);
-  const page = await context.newPage();
-  page.setDefaultTimeout(60_000);
-  page.setDefaultNavigationTimeout(60_000);
-  page.on('console', (message) => {
-    const text = message.text();
-    if (/Content Security Policy/i.test(text) && !/Applying inline style/.test(text)) {
-      cspErrors.push(text);
-    }
-  });
-  return page;
-}
-
-/** Fails with the page's main text and the services' last output, so a failure explains itself. */
-async function see(page: Page, what: ReturnType<Page['getByText']>): Promise<void> {
-  try {
-    await what.first().waitFor();
-  } catch (error) {
-    const main = await page
-      .locator('main')
-      .innerText()
-      .catch(() => '');
-    throw new Error(`${String(error)}\nat ${page.url()}\n${main}\n${system.logs()}`);
-  }
-}
-
-async function signIn(page: Page, account: Account): Promise<void> {
-  await page.goto(`${system.baseUrl}/staff/sign-in`);
-  await checked(page);
-  await page.getByLabel('NHS email address').fill(account.email);
-  await page.getByLabel('Password').fill(account.password);
-  if (account.totpSecret) {
-    await page.getByLabel('Security code').fill(await identity.totpCode(account.totpSecret));
-  }
-  await page.getByRole('button', { name: 'Sign in' }).click();
-}
-
-/** The clinician sends a photo request to the patient; returns the link from the sandbox SMS. */
-async function requestPhoto(staff: Page): Promise<string> {
-  const before = (await sandbox.list(patientMobile)).length;
-  await staff.goto(must(state.patientPage));
-  await staff.getByLabel('Message', { exact: true }).fill(REQUEST_TEXT);
-  await staff.getByLabel('Allow the patient to reply with photos').check();
-  await staff.getByRole('button', { name: 'Send message' }).click();
-  await see(staff, staff.getByText('Message sent.'));
-  const sent = await sandbox.nextLink(patientMobile, system.publicBaseUrl, before);
-  // The same path on the gateway's plain-HTTP loopback port (TLS would end in front of it).
-  return new URL(new URL(sent).pathname, system.baseUrl).toString();
-}
-
-async function enterDateOfBirth(phone: Page, day: number, month: number, year: number) {
-  await phone.getByLabel('Day').fill(String(day));
-  await phone.getByLabel('Month').fill(String(month));
-  await phone.getByLabel('Year').fill(String(year));
-  await phone.getByRole('button', { name: 'Continue' }).click();
-}
-
-async function openAndConsent(phone: Page, link: string): Promise<void> {
-  await phone.goto(link);
-  await see(phone, phone.getByRole('heading', { name: `Reply to ${ORGANISATION_NAME}` }));
-  await checked(phone);
-  await phone.getByRole('link', { name: 'Start now', exact: true }).click();
-  await checked(phone);
-  await phone.getByRole('radio', { name: 'Yes' }).check();
-  await phone.getByRole('button', { name: 'Continue' }).click();
-  await phone.waitForURL(/date-of-birth$/);
-  await checked(phone);
-}
-
-const jpegOf = (width: number, height: number) =>
-  sharp({ create: { width, height, channels: 3, background: '#b07868' } })
-    .jpeg({ quality: 85 })
-    .toBuffer();
+const violations = () => d.violations;
+const cspErrors = () => d.cspErrors;
+const checked = (page: Page) => d.checked(page);
+const newPage = (kind: 'desktop' | 'phone') => d.newPage(kind);
+const see = (page: Page, what: ReturnType<Page['getByText']>) => d.see(page, what);
+const signIn = (page: Page, account: Account) => d.signIn(page, account);
+const requestPhoto = (staff: Page) => d.requestPhoto(staff, must(state.patientPage));
+const enterDateOfBirth = (phone: Page, day: number, month: number, year: number) =>
+  d.enterDateOfBirth(phone, day, month, year);
+const openAndConsent = (phone: Page, link: string) => d.openAndConsent(phone, link);
 
 let staff: Page;
 
@@ -242,33 +149,16 @@ describe('the photo-request flow against the real services', () => {
     await checked(staff);
 
     // Find the patient and request a photo.
-    await staff.getByRole('link', { name: 'Find a patient' }).click();
-    await checked(staff);
-    await staff.getByLabel('NHS number, or family name and date of birth').fill(patient.nhsNumber);
-    await staff.getByRole('button', { name: 'Search' }).click();
-    const result = staff.locator('main a[href^="/staff/patients/"]').first();
-    await see(staff, result);
-    await checked(staff);
-    state.patientName = (await result.innerText()).trim();
-    await result.click();
-    await staff.waitForURL(/\/staff\/patients\/[^/]+$/);
-    state.patientPage = staff.url();
-    await checked(staff);
+    const found = await d.openPatient(staff);
+    state.patientName = found.name;
+    state.patientPage = found.page;
     const link = await requestPhoto(staff);
     state.link = link;
     await checked(staff);
 
     // The patient opens the SMS link on a phone.
     const phone = await newPage('phone');
-    await phone.goto(link);
-    await see(phone, phone.getByRole('heading', { name: `Reply to ${ORGANISATION_NAME}` }));
-    await checked(phone);
-    await phone.getByRole('link', { name: 'Start now', exact: true }).click();
-    await checked(phone);
-    await phone.getByRole('radio', { name: 'Yes' }).check();
-    await phone.getByRole('button', { name: 'Continue' }).click();
-    await phone.waitForURL(/date-of-birth$/);
-    await checked(phone);
+    await openAndConsent(phone, link);
     await enterDateOfBirth(phone, birthDay, birthMonth, birthYear === 1990 ? 1991 : 1990);
     await see(phone, phone.getByText('You have 4 tries left'));
     await checked(phone);
@@ -276,28 +166,14 @@ describe('the photo-request flow against the real services', () => {
     await phone.waitForURL(/\/respond\/message$/);
     await see(phone, phone.getByText(REQUEST_TEXT));
     await checked(phone);
-    await phone.getByRole('link', { name: 'Reply', exact: true }).click();
-    await checked(phone);
-    await phone.getByLabel(/Tell us about the photo/).fill(REPLY_TEXT);
-    await phone.getByRole('button', { name: 'Continue' }).click();
-    await phone.waitForURL(/\/respond\/photos$/);
-    await checked(phone);
-    await phone.locator('input[type=file]').setInputFiles({
-      name: 'arm.jpg',
-      mimeType: 'image/jpeg',
-      buffer: await jpegOf(320, 240),
-    });
-    await phone.getByRole('button', { name: 'Attach photo' }).click();
-    await see(phone, phone.getByRole('heading', { name: 'arm.jpg' }));
-    // The real vault's quality advice, before submitting.
-    await see(phone, phone.getByText(/This photo is very small/));
-    await checked(phone);
-    await phone.getByRole('link', { name: 'Continue' }).click();
-    await phone.waitForURL(/\/respond\/review$/);
-    await checked(phone);
-    await phone.getByRole('button', { name: 'Submit' }).click();
-    await see(phone, phone.getByRole('heading', { name: 'Reply sent' }));
-    await checked(phone);
+    await d.replyWithPhoto(
+      phone,
+      REPLY_TEXT,
+      { name: 'arm.jpg', buffer: await jpegOf(320, 240) },
+      () =>
+        // The real vault's quality advice, before submitting.
+        see(phone, phone.getByText(/This photo is very small/)),
+    );
 
     // The clinician reviews, views the photo, saves to record and deletes with a reason.
     await staff.goto(`${system.baseUrl}/staff/inbox`);
@@ -328,8 +204,8 @@ describe('the photo-request flow against the real services', () => {
     await staff.goto(`${system.baseUrl}/staff/inbox?filter=all`);
     expect(await staff.getByRole('link', { name: state.patientName }).count()).toBe(0);
 
-    expect(violations).toEqual([]);
-    expect(cspErrors).toEqual([]);
+    expect(violations()).toEqual([]);
+    expect(cspErrors()).toEqual([]);
   });
 
   it('shows one page for reused, guessed, expired and locked links', async () => {
@@ -375,7 +251,7 @@ describe('the photo-request flow against the real services', () => {
     await see(phone, phone.getByRole('heading', { name: 'This link cannot be used' }));
     await unavailable(locking);
 
-    expect(violations).toEqual([]);
+    expect(violations()).toEqual([]);
   });
 
   it('refuses oversized and hostile uploads and forms without a CSRF token', async () => {
@@ -470,7 +346,7 @@ describe('the photo-request flow against the real services', () => {
     });
     expect(register.status).toBe(403);
 
-    expect(violations).toEqual([]);
+    expect(violations()).toEqual([]);
   });
 
   it("keeps another organisation's response ids out of reach, in the browser and the API", async () => {
@@ -545,7 +421,7 @@ describe('the photo-request flow against the real services', () => {
     await checked(otherPage);
     expect(await otherPage.getByText(REPLY_TEXT).count()).toBe(0);
 
-    expect(violations).toEqual([]);
-    expect(cspErrors).toEqual([]);
+    expect(violations()).toEqual([]);
+    expect(cspErrors()).toEqual([]);
   });
 });

@@ -2,8 +2,11 @@
 // child processes from their sources, each on free loopback ports with its own database on the
 // test infrastructure (FerretDB, Kafka, Azurite from the e2e global setup). The environment of
 // each follows tools/dev/dev-env.ts (built here: a service test does not import tools/).
+// With `{ erasure: true }` retention and the audit ledger run too (physical deletion across the
+// system, issue #8), and every topic this system can name is its own (support/system/erasure-env.ts).
 import { createHash, randomBytes } from 'node:crypto';
 import { freePort, testInfra, uniqueName } from '@cairn/testing';
+import { erasureEnvironment, type ErasurePorts, type ErasureSystem } from './erasure-env';
 import { ServiceProcess } from './service-process';
 
 export interface SystemPorts {
@@ -11,6 +14,13 @@ export interface SystemPorts {
   readonly messaging: { grpc: number; health: number; webhooks: number };
   readonly vault: { grpc: number; health: number };
   readonly gateway: { http: number; grpc: number; health: number };
+  /** Only with `{ erasure: true }`. */
+  readonly erasure?: ErasurePorts;
+}
+
+export interface SystemOptions {
+  /** Also run retention and the audit ledger, on this system's own topics. */
+  readonly erasure?: boolean;
 }
 
 export interface RunningSystem {
@@ -27,6 +37,8 @@ export interface RunningSystem {
   /** The gateway's own database (the test reads and ages links in it). */
   readonly gatewayMongoUrl: string;
   readonly processes: readonly ServiceProcess[];
+  /** Only with `{ erasure: true }`: what the test needs to look behind the services. */
+  readonly erasure?: ErasureSystem;
   /** The last lines each service wrote, for a failure message. */
   logs(): string;
   stop(): Promise<void>;
@@ -34,7 +46,7 @@ export interface RunningSystem {
 
 const key32 = () => randomBytes(32).toString('base64');
 
-async function ports(): Promise<SystemPorts> {
+async function ports(erasure: boolean): Promise<SystemPorts> {
   const p = async <K extends string>(...names: K[]) =>
     Object.fromEntries(await Promise.all(names.map(async (n) => [n, await freePort()]))) as Record<
       K,
@@ -45,12 +57,15 @@ async function ports(): Promise<SystemPorts> {
     messaging: await p('grpc', 'health', 'webhooks'),
     vault: await p('grpc', 'health'),
     gateway: await p('http', 'grpc', 'health'),
+    ...(erasure
+      ? { erasure: { retention: await p('grpc', 'health'), ledger: await p('grpc', 'health') } }
+      : {}),
   };
 }
 
-export async function startSystem(): Promise<RunningSystem> {
+export async function startSystem(options: SystemOptions = {}): Promise<RunningSystem> {
   const infra = testInfra();
-  const port = await ports();
+  const port = await ports(options.erasure === true);
   const name = uniqueName('gw-system');
   const db = (service: string) => infra.mongoUrl(`${name}-${service}`);
   const issuer = `http://127.0.0.1:${port.identity.jwks}`;
@@ -62,6 +77,12 @@ export async function startSystem(): Promise<RunningSystem> {
   const serviceToken = randomBytes(32).toString('base64url');
   const common = { KAFKA_BROKERS: infra.kafkaBrokers.join(',') };
   const verifier = { IDENTITY_ISSUER: issuer, IDENTITY_JWKS_URL: jwks, IDENTITY_AUDIENCE: 'cairn' };
+  const vaultName = `${name}-vault`;
+  const vaultPseudonymKey = key32();
+  const erasure = port.erasure
+    ? erasureEnvironment({ name, ports: port.erasure, db, verifier, common, vaultName })
+    : undefined;
+  const extra = (service: string) => erasure?.extraEnv[service] ?? {};
 
   const identity = new ServiceProcess(
     'identity',
@@ -80,6 +101,7 @@ export async function startSystem(): Promise<RunningSystem> {
       // The smallest Argon2 cost identity accepts: the machine is shared and slow.
       ARGON2_MEMORY_KIB: '8192',
       ARGON2_TIME_COST: '1',
+      ...extra('identity'),
     },
     port.identity.health,
   );
@@ -91,7 +113,6 @@ export async function startSystem(): Promise<RunningSystem> {
   const logs = () => processes.map((p) => `--- ${p.name}\n${p.log.slice(-4000)}`).join('\n');
   try {
     await identity.ready();
-    const vaultName = `${name}-vault`;
     processes.push(
       new ServiceProcess(
         'messaging',
@@ -106,6 +127,7 @@ export async function startSystem(): Promise<RunningSystem> {
           SMS_PROVIDERS: 'sandbox:1',
           VIDEO_ROOM_BASE_URL: 'https://video.example.nhs.uk/room/',
           ALLOW_DRAMA_MOBILES: 'true',
+          ...extra('messaging'),
         },
         port.messaging.health,
       ),
@@ -125,8 +147,9 @@ export async function startSystem(): Promise<RunningSystem> {
           MEDIA_SCAN_MODE: 'off',
           MEDIA_KEY_STORE: 'local',
           MEDIA_KEK: key32(),
-          MEDIA_PSEUDONYM_KEY: key32(),
+          MEDIA_PSEUDONYM_KEY: vaultPseudonymKey,
           MEDIA_SERVICE_TOKEN_SHA256: `gateway:${createHash('sha256').update(serviceToken).digest('hex')}`,
+          ...extra('media-vault'),
         },
         port.vault.health,
       ),
@@ -148,9 +171,11 @@ export async function startSystem(): Promise<RunningSystem> {
           MEDIA_VAULT_SERVICE_TOKEN: serviceToken,
           // Small enough that the test's oversized photo is cheap to send.
           UPLOAD_MAX_BYTES: String(2 * 1024 * 1024),
+          ...extra('gateway'),
         },
         port.gateway.health,
       ),
+      ...(erasure?.processes() ?? []),
     );
     await Promise.all(processes.map((p) => p.ready()));
   } catch (error) {
@@ -165,6 +190,19 @@ export async function startSystem(): Promise<RunningSystem> {
     bootstrapSecret,
     gatewayMongoUrl: db('gateway'),
     processes,
+    ...(erasure
+      ? {
+          erasure: {
+            ...erasure.system,
+            vault: {
+              mongoUrl: db('vault'),
+              container: vaultName,
+              pseudonymKey: vaultPseudonymKey,
+              blobConnectionString: infra.azuriteConnectionString,
+            },
+          },
+        }
+      : {}),
     logs,
     stop,
   };
