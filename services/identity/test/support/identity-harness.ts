@@ -285,9 +285,9 @@ export class IdentityHarness {
       { staffId: registered.staffId, roles },
       this.bearer(admin.tokens),
     );
-    const needsTotp = roles.some(
-      (role) => role !== StaffRole.CLINICIAN && role !== StaffRole.SENIOR_CLINICIAN,
-    );
+    // Every role but clinician asks for a second factor (a senior clinician co-signs physical
+    // deletions).
+    const needsTotp = roles.some((role) => role !== StaffRole.CLINICIAN);
     let account: SignedIn;
     if (needsTotp) {
       account = await this.signInWithTotp({ ...registered, organisation: ods });
