@@ -29,7 +29,7 @@ import {
 } from '../src/events/erasure-participant';
 import { GatewayDatabase } from '../src/repositories/gateway-database';
 import { PatientLinkRepository } from '../src/repositories/patient-link.repository';
-import { Outbox } from '@cairn/events';
+import { ErasureRecords, Outbox } from '@cairn/events';
 import { PatientSessionRepository } from '../src/repositories/patient-session.repository';
 import { StaffViewRepository } from '../src/repositories/staff-view.repository';
 import { GatewayEvents } from '../src/events/gateway-events';
@@ -366,12 +366,10 @@ describe('gateway erasure participant', () => {
     const outbox = new Outbox({ service: 'gateway', topic: answersTopic });
     const useCase = (links: PatientLinkRepository, drainTimeoutMs = 300) =>
       new ErasePatientDataUseCase(
-        erasureRecords(db.connection),
-        outbox,
+        new ErasureRecords(erasureRecords(db.connection), outbox, 'gateway', logger),
         links,
         new PatientSessionRepository(db),
         new StaffViewRepository(db, new GatewayEvents(outbox)),
-        logger,
         { drainTimeoutMs, pollMs: 50 },
       );
 

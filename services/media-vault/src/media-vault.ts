@@ -10,6 +10,7 @@ import {
 } from '@cairn/auth';
 import {
   createErasureOrderConsumer,
+  ErasureRecords,
   createKafka,
   ensureTopics,
   Outbox,
@@ -140,7 +141,13 @@ export async function startMediaVault(
     },
     logger,
   );
-  const erase = new EraseDataUseCase(db, outbox, objects, patientKeys, blobs, events, logger);
+  const erase = new EraseDataUseCase(
+    new ErasureRecords(db.models.erasures, outbox, SERVICE_NAME, logger),
+    objects,
+    patientKeys,
+    blobs,
+    events,
+  );
 
   const keys = new RemoteJwks(config.IDENTITY_JWKS_URL, {
     allowHttp: config.IDENTITY_JWKS_ALLOW_HTTP,

@@ -11,6 +11,7 @@ import type { Admin } from 'kafkajs';
 import { JwtCallerResolver, RemoteJwks, TokenVerifier } from '@cairn/auth';
 import {
   createErasureOrderConsumer,
+  ErasureRecords,
   backoffDelay,
   createKafka,
   ensureTopics,
@@ -73,7 +74,7 @@ export interface MessagingOverrides {
   readonly topic?: string;
   readonly sweepIntervalMs?: number;
   readonly abandonedAfterMs?: number;
-  /** How long an erasure waits for unpublished events before deleting (default 30 s). */
+  /** How long an erasure waits for unpublished events before failing to retry (default 30 s). */
   readonly erasureOutboxWaitMs?: number;
   /** Wraps each provider (tests count or fail calls). */
   readonly wrapProvider?: (provider: SmsProvider) => SmsProvider;
@@ -281,9 +282,12 @@ export async function startMessaging(
   // Retention's erasure orders. Started last and not awaited: after a crash the group still
   // holds the dead member until its session times out (kafkajs: 30 s), and joining waits for
   // that; the dispatcher and the API must not.
-  const erase = new EraseDataUseCase(database, outbox, messages, events, clock, logger, {
-    outboxWaitMs: overrides.erasureOutboxWaitMs ?? 30_000,
-  });
+  const erase = new EraseDataUseCase(
+    database,
+    new ErasureRecords(database.erasures, outbox, 'messaging', logger, () => clock.now()),
+    messages,
+    { outboxWaitMs: overrides.erasureOutboxWaitMs ?? 30_000 },
+  );
   const consumer = createErasureOrderConsumer(
     {
       kafka,

@@ -1,1 +1,2 @@
 export * from './erasure-participant';
+export * from './erasure-records';

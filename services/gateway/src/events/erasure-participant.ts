@@ -3,11 +3,12 @@
 // consumer of retention's topic. Wired by gateway.ts and by the medium test.
 import {
   createErasureOrderConsumer,
+  ErasureRecords,
   Outbox,
+  type EventConsumer,
   type OutboxModel,
   type OutboxRelay,
 } from '@cairn/events';
-import type { EventConsumer } from '@cairn/events';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import type { GatewayDatabase } from '../repositories/gateway-database';
@@ -23,6 +24,9 @@ import {
   ensureErasureRecords,
   erasureRecords,
 } from '../usecases/erase-patient-data/erasure-record';
+
+/** The gateway's name in its ErasureCompleted answers. */
+export const ERASURE_PARTICIPANT = 'gateway';
 
 export interface ErasureParticipantSettings {
   readonly db: GatewayDatabase;
@@ -54,12 +58,15 @@ export async function createErasureParticipant(
   relay.register(records as unknown as OutboxModel);
   const outbox = new Outbox({ service: 'gateway', topic: settings.eventsTopic, relay });
   const useCase = new ErasePatientDataUseCase(
-    records,
-    outbox,
+    new ErasureRecords(
+      records,
+      outbox,
+      ERASURE_PARTICIPANT,
+      logger.child({ component: 'erasure' }),
+    ),
     new PatientLinkRepository(db, outbox),
     new PatientSessionRepository(db),
     new StaffViewRepository(db, new GatewayEvents(outbox)),
-    logger.child({ component: 'erasure' }),
     settings.options,
   );
   const consumer = createErasureOrderConsumer(

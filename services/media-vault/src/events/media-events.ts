@@ -2,7 +2,7 @@
 // trace context). The NHS number travels only in the cairn_patient header (for the ledger's
 // pseudonym); bodies carry ids, types, sizes and hashes, never names or contents.
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { erasureCompletedEvent, Outbox, type ActorRef, type OutboxEntry } from '@cairn/events';
+import { Outbox, type ActorRef, type OutboxEntry } from '@cairn/events';
 import {
   ObjectAccessed_Access,
   ObjectAccessedSchema,
@@ -169,21 +169,5 @@ export class MediaEvents {
       { patientKeyId, organisation, erasureId, objectsAffected: BigInt(objects) },
       { subject: patientKeyId, organisation, actor: SYSTEM_ACTOR },
     );
-  }
-
-  erasureCompleted(
-    erasureId: string,
-    organisation: string,
-    items: number,
-    summary: string,
-    at: Date,
-  ): OutboxEntry {
-    return erasureCompletedEvent(this.outbox, SERVICE_NAME, {
-      erasureId,
-      organisation,
-      itemsErased: items,
-      summary,
-      completedAt: at,
-    });
   }
 }

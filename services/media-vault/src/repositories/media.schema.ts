@@ -1,7 +1,7 @@
 // The vault's documents. Binary fields are Buffers. Objects, patient keys, rejections and
 // erasures carry an outbox (libs/events): each state change and its event are one write.
 import { Schema } from 'mongoose';
-import { outboxPlugin } from '@cairn/events';
+import { createErasureRecordSchema, outboxPlugin, type ErasureRecordDocument } from '@cairn/events';
 
 export interface SealedPartDocument {
   blobName: string;
@@ -173,25 +173,6 @@ export const rejectionSchema = new Schema<RejectionDocument>(
 );
 rejectionSchema.plugin(outboxPlugin);
 
-/** One erasure order carried out: the answer we give (again) when it is repeated. */
-export interface ErasureDocument {
-  _id: string;
-  organisation: string;
-  itemsErased: number;
-  summary: string;
-  completedAt: Date;
-  answers: number;
-}
-
-export const erasureSchema = new Schema<ErasureDocument>(
-  {
-    _id: { type: String, required: true },
-    organisation: { type: String, required: true },
-    itemsErased: { type: Number, required: true },
-    summary: { type: String, required: true },
-    completedAt: { type: Date, required: true },
-    answers: { type: Number, default: 0 },
-  },
-  { versionKey: false },
-);
-erasureSchema.plugin(outboxPlugin);
+/** One erasure order carried out: the shared erasure record of @cairn/events. */
+export type ErasureDocument = ErasureRecordDocument;
+export const erasureSchema = createErasureRecordSchema();

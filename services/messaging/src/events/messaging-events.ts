@@ -13,7 +13,7 @@ import {
   UnknownReceiptRecordedSchema,
 } from '@cairn/contracts/cairn/messaging/events/v1/events_pb';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
-import { erasureCompletedEvent, type Outbox, type OutboxEntry } from '@cairn/events';
+import { type Outbox, type OutboxEntry } from '@cairn/events';
 import type { MessageStatus, RefusalReason } from '../domain/message';
 import type { MessageDoc } from '../repositories/schemas';
 import { ENCODING, LINK_KIND, REFUSAL, STATUS } from './proto-enums';
@@ -193,22 +193,5 @@ export class MessagingEvents {
       { templateId, odsCode: organisation, staffId, placeholders },
       { subject: templateId, organisation, actor: staff(staffId) },
     );
-  }
-
-  /** The answer to retention's ErasureOrdered (cairn.common.v1): figures and words, no patient. */
-  erasureCompleted(
-    erasureId: string,
-    organisation: string,
-    itemsErased: number,
-    summary: string,
-    completedAt: Date,
-  ): OutboxEntry {
-    return erasureCompletedEvent(this.outbox, 'messaging', {
-      erasureId,
-      organisation,
-      itemsErased,
-      summary,
-      completedAt,
-    });
   }
 }

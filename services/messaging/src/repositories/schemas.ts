@@ -2,7 +2,7 @@
 // derived from its organisation and idempotency key, so a retried or duplicated request finds
 // the same document (insert-if-absent on _id, the one filter FerretDB pushes down).
 import { Schema } from 'mongoose';
-import { outboxPlugin } from '@cairn/events';
+import { createErasureRecordSchema, outboxPlugin, type ErasureRecordDocument } from '@cairn/events';
 import type {
   ContentWarning,
   Encoding,
@@ -279,39 +279,14 @@ export interface GuardDoc {
 export const guardSchema = new Schema<GuardDoc>({ _id: String, at: Date }, { versionKey: false });
 
 /**
- * One ErasureOrdered from retention, as carried out here: progress (so a crash half-way resumes
- * and the count survives it) and the answer (ErasureCompleted, in this document's outbox). Holds
- * no patient data: the NHS number comes with every (re)delivery of the order.
+ * One ErasureOrdered from retention, as carried out here: the shared erasure record of
+ * @cairn/events (progress, counts, the answer in its outbox) plus the messages being deleted,
+ * whose guards go after them (a crash between the two). No patient data: the NHS number comes
+ * with every (re)delivery of the order.
  */
-export interface ErasureDoc {
-  _id: string;
-  organisation: string;
-  scope: 'patient' | 'organisation';
-  state: 'running' | 'done';
-  startedAt: Date;
-  /** Records destroyed so far, per kind. */
-  counts: Record<string, number>;
-  /** Messages being deleted, whose guards are deleted after them (crash between the two). */
+export interface ErasureDoc extends ErasureRecordDocument {
   pendingMessageIds: string[];
-  itemsErased?: number;
-  summary?: string;
-  completedAt?: Date;
-  answers: number;
 }
-export const erasureSchema = new Schema<ErasureDoc>(
-  {
-    _id: String,
-    organisation: String,
-    scope: String,
-    state: String,
-    startedAt: Date,
-    counts: { type: Schema.Types.Mixed, default: {} },
-    pendingMessageIds: { type: [String], default: [] },
-    itemsErased: Number,
-    summary: String,
-    completedAt: Date,
-    answers: { type: Number, default: 0 },
-  },
-  { versionKey: false, minimize: false },
-);
-erasureSchema.plugin(outboxPlugin);
+export const erasureSchema = createErasureRecordSchema<Pick<ErasureDoc, 'pendingMessageIds'>>({
+  pendingMessageIds: { type: [String], default: [] },
+});

@@ -3,6 +3,7 @@
 // and the consumer of retention's topic. Wired by identity.ts and by the medium test.
 import {
   createErasureOrderConsumer,
+  ErasureRecords,
   type EventConsumer,
   type Outbox,
   type OutboxModel,
@@ -52,11 +53,14 @@ export async function createErasureParticipant(
   await ensureDirectoryErasures(records);
   settings.relay.register(records as unknown as OutboxModel);
   const useCase = new ErasePatientDataUseCase(
-    records,
-    settings.outbox,
+    new ErasureRecords(
+      records,
+      settings.outbox,
+      'identity',
+      settings.logger.child({ component: 'erasure' }),
+    ),
     settings.app.get(DirectoryRepository),
     settings.app.get(RecordFilingRepository),
-    settings.logger.child({ component: 'erasure' }),
     settings.options,
   );
   const consumer = createErasureOrderConsumer(

@@ -12,34 +12,25 @@
 // ids of messages are noted before the messages go, their guards follow them), so a crash
 // half-way is finished by the redelivered order. A repeated order is answered again with the
 // figures of the first completion.
-import type { Outbox } from '@cairn/events';
-import type { Logger } from '@cairn/platform';
+import {
+  sleep,
+  type CountErased,
+  type ErasureOrder,
+  type ErasureOutcome,
+  type ErasureRecords,
+} from '@cairn/events';
 import type { Model } from 'mongoose';
-import type { Clock } from '../../domain/clock';
-import type { MessagingEvents } from '../../events/messaging-events';
 import type { MessageRepository } from '../../repositories/message.repository';
 import { derivedId, type MessagingDatabase } from '../../repositories/messaging-database';
-import type { BatchRecipientInput, ErasureDoc, MessageDoc } from '../../repositories/schemas';
+import type { BatchRecipientInput, MessageDoc } from '../../repositories/schemas';
 import { SendBatchUseCase } from '../send-batch/send-batch.usecase';
 import { SendMessageUseCase } from '../send-message/send-message.usecase';
-
-export interface ErasureOrder {
-  readonly erasureId: string;
-  readonly organisation: string;
-  /** Undefined: the whole organisation. */
-  readonly nhsNumber?: string;
-}
-
-export interface ErasureOutcome {
-  readonly itemsErased: number;
-  readonly summary: string;
-  readonly repeated: boolean;
-}
 
 export interface EraseDataSettings {
   /**
    * How long to wait for the relay to publish events still in a document's outbox before the
-   * document is deleted (an event deleted unpublished would never reach the ledger).
+   * attempt fails and the order is retried (an event deleted unpublished would never reach the
+   * ledger).
    */
   readonly outboxWaitMs: number;
 }
@@ -64,95 +55,28 @@ const NOT_ITEMS = new Set(['cancelled']);
 export class EraseDataUseCase {
   constructor(
     private readonly db: MessagingDatabase,
-    private readonly outbox: Outbox,
+    private readonly records: ErasureRecords,
     private readonly messages: MessageRepository,
-    private readonly events: MessagingEvents,
-    private readonly clock: Clock,
-    private readonly logger: Logger,
     private readonly settings: EraseDataSettings,
   ) {}
 
   async execute(order: ErasureOrder): Promise<ErasureOutcome> {
-    const existing = await this.record(order.erasureId);
-    const repeated = existing?.state === 'done';
-    if (!repeated) {
-      if (existing && existing.organisation !== order.organisation) {
-        throw new Error('erasure_id already used for another organisation');
-      }
-      await this.db.erasures
-        .updateOne(
-          { _id: order.erasureId },
-          {
-            $setOnInsert: {
-              organisation: order.organisation,
-              scope: order.nhsNumber ? 'patient' : 'organisation',
-              state: 'running',
-              startedAt: this.clock.now(),
-              counts: {},
-              pendingMessageIds: [],
-              answers: 0,
-            },
-          },
-          { upsert: true },
-        )
-        .exec();
-      await this.erase(order);
-      const counted = (await this.record(order.erasureId))?.counts ?? {};
-      const itemsErased = Object.entries(counted)
-        .filter(([kind]) => !NOT_ITEMS.has(kind))
-        .reduce((sum, [, n]) => sum + n, 0);
-      const summary =
-        (order.nhsNumber ? "one patient's data: " : "the organisation's data: ") +
-        KINDS.map(([kind, words]) => `${counted[kind] ?? 0} ${words}`).join('; ') +
-        ' deleted';
-      await this.db.erasures
-        .updateOne(
-          { _id: order.erasureId, state: 'running' },
-          { $set: { state: 'done', itemsErased, summary, completedAt: this.clock.now() } },
-        )
-        .exec();
-    }
-    const done = await this.record(order.erasureId);
-    if (done?.state !== 'done') throw new Error('erasure record missing after completion');
-    await this.outbox.updateOne(
-      this.db.erasures,
-      { _id: order.erasureId },
-      { $inc: { answers: 1 } },
-      [
-        this.events.erasureCompleted(
-          order.erasureId,
-          done.organisation,
-          done.itemsErased ?? 0,
-          done.summary ?? '',
-          done.completedAt ?? this.clock.now(),
-        ),
-      ],
-    );
-    this.logger.info(
-      { erasureId: order.erasureId, itemsErased: done.itemsErased, repeated },
-      'erasure completed',
-    );
-    return { itemsErased: done.itemsErased ?? 0, summary: done.summary ?? '', repeated };
-  }
-
-  private async record(erasureId: string): Promise<ErasureDoc | undefined> {
-    return (
-      ((await this.db.erasures
-        .findOne({ _id: erasureId }, { outbox: 0 })
-        .lean()
-        .exec()) as ErasureDoc | null) ?? undefined
+    return this.records.carryOut(
+      order,
+      (count) => this.erase(order, count),
+      (counts) => ({
+        itemsErased: Object.entries(counts)
+          .filter(([kind]) => !NOT_ITEMS.has(kind))
+          .reduce((sum, [, n]) => sum + n, 0),
+        summary:
+          (order.nhsNumber ? "one patient's data: " : "the organisation's data: ") +
+          KINDS.map(([kind, words]) => `${counts[kind] ?? 0} ${words}`).join('; ') +
+          ' deleted',
+      }),
     );
   }
 
-  private async count(erasureId: string, kind: string, n: number): Promise<void> {
-    if (n > 0) {
-      await this.db.erasures
-        .updateOne({ _id: erasureId }, { $inc: { [`counts.${kind}`]: n } })
-        .exec();
-    }
-  }
-
-  private async erase(order: ErasureOrder): Promise<void> {
+  private async erase(order: ErasureOrder, count: CountErased): Promise<void> {
     const { erasureId, organisation, nhsNumber } = order;
     const batchIds = (
       (await this.db.batches.find({ organisation }, { _id: 1 }).lean().exec()) as { _id: string }[]
@@ -179,16 +103,14 @@ export class EraseDataUseCase {
         // claimed it yet never will. No event: the document goes next, its outbox with it.
         if (await this.messages.move(message, { status: 'cancelled' }, [])) cancelled++;
       }
-      await this.count(erasureId, 'cancelled', cancelled);
-      await this.count(
-        erasureId,
+      await count('cancelled', cancelled);
+      await count(
         'sandbox',
         (await this.db.sandbox.deleteMany({ _id: { $in: ids } }).exec()).deletedCount,
       );
       const flagIds = ids.map((id) => derivedId('f_', id));
       await this.awaitOutbox(this.db.flags, flagIds);
-      await this.count(
-        erasureId,
+      await count(
         'flags',
         (await this.db.flags.deleteMany({ _id: { $in: flagIds } }).exec()).deletedCount,
       );
@@ -196,13 +118,13 @@ export class EraseDataUseCase {
         .updateOne({ _id: erasureId }, { $addToSet: { pendingMessageIds: { $each: ids } } })
         .exec();
       await this.awaitOutbox(this.db.messages, ids);
-      await this.count(
-        erasureId,
+      await count(
         'messages',
         (await this.db.messages.deleteMany({ _id: { $in: ids } }).exec()).deletedCount,
       );
-      await this.deleteGuards(erasureId);
     }
+    // One pass over the guards for every message deleted above, not one per chunk.
+    await this.deleteGuards(erasureId);
 
     // 3. Batches: the patient's place in each recipient list, and those recipients' refusals;
     //    for the whole organisation the batches themselves.
@@ -213,8 +135,7 @@ export class EraseDataUseCase {
           SendBatchUseCase.recipientKey(batchId, nhsNumber),
         );
         await this.awaitOutbox(this.db.refusals, [refusalId]);
-        await this.count(
-          erasureId,
+        await count(
           'refusals',
           (await this.db.refusals.deleteMany({ _id: refusalId }).exec()).deletedCount,
         );
@@ -229,13 +150,13 @@ export class EraseDataUseCase {
           return { nhsNumber: '', personalisation: {}, erased: true };
         });
         await this.db.batchInputs.updateOne({ _id: batchId }, { $set: { recipients } }).exec();
-        await this.count(erasureId, 'batchRecipients', removed);
+        await count('batchRecipients', removed);
       }
     } else {
-      await this.deleteOwned(erasureId, 'refusals', this.db.refusals, organisation);
-      await this.deleteOwned(erasureId, 'flags', this.db.flags, organisation);
-      await this.deleteOwned(erasureId, 'templates', this.db.templates, organisation);
-      await this.deleteOwned(erasureId, 'access', this.db.access, organisation);
+      await this.deleteOwned(count, 'refusals', this.db.refusals, organisation);
+      await this.deleteOwned(count, 'flags', this.db.flags, organisation);
+      await this.deleteOwned(count, 'templates', this.db.templates, organisation);
+      await this.deleteOwned(count, 'access', this.db.access, organisation);
       for (let i = 0; i < batchIds.length; i += CHUNK) {
         const ids = batchIds.slice(i, i + CHUNK);
         // Recipient lists first: a batch never exists without one, and its id finds the list.
@@ -243,15 +164,13 @@ export class EraseDataUseCase {
           .find({ _id: { $in: ids } }, { recipients: 1 })
           .lean()
           .exec()) as { recipients: BatchRecipientInput[] }[];
-        await this.count(
-          erasureId,
+        await count(
           'batchRecipients',
           inputs.reduce((n, d) => n + d.recipients.filter((r) => !r.erased).length, 0),
         );
         await this.db.batchInputs.deleteMany({ _id: { $in: ids } }).exec();
         await this.awaitOutbox(this.db.batches, ids);
-        await this.count(
-          erasureId,
+        await count(
           'batches',
           (await this.db.batches.deleteMany({ _id: { $in: ids } }).exec()).deletedCount,
         );
@@ -260,7 +179,7 @@ export class EraseDataUseCase {
   }
 
   private async deleteOwned<T>(
-    erasureId: string,
+    count: CountErased,
     kind: string,
     model: Model<T>,
     organisation: string,
@@ -276,8 +195,7 @@ export class EraseDataUseCase {
     for (let i = 0; i < ids.length; i += CHUNK) {
       const chunk = ids.slice(i, i + CHUNK);
       await this.awaitOutbox(model, chunk);
-      await this.count(
-        erasureId,
+      await count(
         kind,
         (await model.deleteMany({ _id: { $in: chunk } } as never).exec()).deletedCount,
       );
@@ -286,7 +204,9 @@ export class EraseDataUseCase {
 
   /** Deletes the guards of the messages noted as being deleted, then forgets them. */
   private async deleteGuards(erasureId: string): Promise<void> {
-    const pending = (await this.record(erasureId))?.pendingMessageIds ?? [];
+    const pending =
+      (await this.db.erasures.findById(erasureId, { pendingMessageIds: 1 }).lean().exec())
+        ?.pendingMessageIds ?? [];
     if (pending.length === 0) return;
     const prefixes = new Set(pending);
     // Guard ids are "<message id>|…": one read of the ids, then deletes by _id.
@@ -316,13 +236,13 @@ export class EraseDataUseCase {
         .exec();
       if (pending === 0) return;
       if (Date.now() > deadline) {
-        this.logger.warn(
-          { collection: model.collection.collectionName, documents: pending },
-          'erasure: deleting documents whose events are still unpublished',
+        // Retried by the consumer (the relay publishes meanwhile): an event deleted unpublished
+        // would never reach the ledger. Figures only, no patient data.
+        throw new Error(
+          `erasure waiting: ${pending} ${model.collection.collectionName} documents still have unpublished events`,
         );
-        return;
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
+      await sleep(250);
     }
   }
 }
