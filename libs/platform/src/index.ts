@@ -7,3 +7,4 @@ export * from './rpc';
 export * from './health';
 export * from './lifecycle';
 export * from './storage/mongo-values';
+export * from './encoding';

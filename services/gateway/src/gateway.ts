@@ -148,12 +148,8 @@ export async function startGateway(
     apiRoutes: apiRoutes(core, verifier, logger),
     registration: new RegisterStaffUseCase(new GrpcStaffRegistration(identity)),
     audit:
-      config.AUDIT_LEDGER_URL && config.AUDIT_LEDGER_PUBLIC_KEY
-        ? new AuditConsole(
-            core.ports.auditLedger ??
-              new GrpcAuditLedger(auditLedgerClient(config.AUDIT_LEDGER_URL)),
-            config.AUDIT_LEDGER_PUBLIC_KEY,
-          )
+      core.ports.auditLedger && config.AUDIT_LEDGER_PUBLIC_KEY
+        ? new AuditConsole(core.ports.auditLedger, config.AUDIT_LEDGER_PUBLIC_KEY)
         : undefined,
     web: new WebOptions(
       config.COOKIE_SECURE,

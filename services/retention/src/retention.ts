@@ -11,7 +11,13 @@ import {
   type EventConsumer,
   type OutboxModel,
 } from '@cairn/events';
-import { kafkaConnection, RpcBridge, type RpcAddress, type ServiceContext } from '@cairn/platform';
+import {
+  describeUnexpected,
+  kafkaConnection,
+  RpcBridge,
+  type RpcAddress,
+  type ServiceContext,
+} from '@cairn/platform';
 import type { Admin } from 'kafkajs';
 import { AppModule } from './app.module';
 import { SERVICE_NAME, type RetentionConfig } from './config/retention-config';
@@ -121,7 +127,7 @@ export async function startRetention(
     .reload()
     .catch((error: unknown) =>
       logger.warn(
-        { errorType: (error as Error)?.name },
+        describeUnexpected(error),
         'identity JWKS not reachable at start; will fetch on first use',
       ),
     );
@@ -179,10 +185,18 @@ export async function startRetention(
   await consumer.start();
   onShutdown('consumers', 'retention-consumer', () => consumer.stop());
 
+  const repeatErasureOrders = new RepeatErasureOrdersUseCase(
+    erasures,
+    answers,
+    events,
+    clock,
+    saga,
+    logger,
+  );
   const repeatOrders = new PeriodicTask(
     'repeat-erasure-orders',
     config.RETENTION_SWEEP_INTERVAL,
-    () => new RepeatErasureOrdersUseCase(erasures, answers, events, clock, saga, logger).execute(),
+    () => repeatErasureOrders.execute(),
     logger,
   );
   const disposalScan = new PeriodicTask(

@@ -211,6 +211,9 @@ describe('legal holds', () => {
     );
 
     expect((await failure(raise(OTHER_PATIENT))).code).toBe(Code.FailedPrecondition);
+    // The same number written another way is the same patient: the hold still applies.
+    const dashed = `${OTHER_PATIENT.slice(0, 3)}-${OTHER_PATIENT.slice(3, 6)}-${OTHER_PATIENT.slice(6)}`;
+    expect((await failure(raise(dashed))).code).toBe(Code.FailedPrecondition);
     const cosign = await failure(
       h.client.cosignErasure({ erasureId: pending.erasureId }, await h.as(SENIOR)),
     );

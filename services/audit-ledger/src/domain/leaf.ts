@@ -2,7 +2,7 @@
 // plain fields the ledger indexes for look-ups. The bytes hold no patient data: a patient appears
 // as a keyed pseudonym and a payload as a salted digest.
 import { leafHash } from '@cairn/merkle';
-import { canonicalJsonBytes, type CanonicalValue } from './canonical-json';
+import { canonicalJsonBytes, type JsonValue } from '@cairn/platform';
 
 export enum LeafKind {
   /** An event from a recorded topic. */
@@ -48,8 +48,8 @@ function digestText(digest: Uint8Array): string {
   return `sha256:${Buffer.from(digest).toString('base64url')}`;
 }
 
-function build(fields: Omit<NewLeaf, 'leafData' | 'leafHash'>, json: CanonicalValue): NewLeaf {
-  const leafData = canonicalJsonBytes(json);
+function build(fields: Omit<NewLeaf, 'leafData' | 'leafHash'>, json: JsonValue): NewLeaf {
+  const leafData = canonicalJsonBytes(json, { integersOnly: true });
   return { ...fields, leafData, leafHash: leafHash(leafData) };
 }
 

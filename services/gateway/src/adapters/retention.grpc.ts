@@ -17,7 +17,7 @@ import {
   type StaffSignature as WireSignature,
   type Scope as WireScope,
 } from '@cairn/contracts/cairn/retention/v1/retention_pb';
-import { createServiceClient } from '@cairn/platform';
+import { createServiceClient, ERROR_CODE_METADATA } from '@cairn/platform';
 import {
   Retention,
   RetentionRefusal,
@@ -192,7 +192,7 @@ const REFUSAL_CODES: ReadonlySet<Code> = new Set([
 /** A ConnectError retention answered with, as the refusal a page shows; null when it is not one. */
 export function refusalOf(error: unknown): RetentionRefusal | null {
   if (!(error instanceof ConnectError) || !REFUSAL_CODES.has(error.code)) return null;
-  const code = error.metadata.get('cairn-error-code') ?? '';
+  const code = error.metadata.get(ERROR_CODE_METADATA) ?? '';
   const reason =
     REASON_FOR_CODE[code] ??
     (error.code === Code.PermissionDenied

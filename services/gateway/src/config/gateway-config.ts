@@ -4,7 +4,6 @@ import { z } from 'zod';
 import { baseConfigSchema, envVar } from '@cairn/platform';
 
 export const SERVICE_NAME = 'gateway';
-export const GATEWAY_EVENTS_TOPIC = 'cairn.gateway.events.v1';
 
 const HOUR = 3_600_000;
 

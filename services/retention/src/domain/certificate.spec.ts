@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { canonicalJson } from './canonical-json';
+import { canonicalJson } from '@cairn/platform';
 import { keyIdOf, signCertificate, verifyCertificate } from './certificate';
 import { holdCovers, outstanding, retryDelay, type Erasure } from './erasure';
 
@@ -37,22 +37,6 @@ const erasure: Erasure = {
   orderedAt: new Date('2026-01-01T10:00:00Z'),
   orderAttempts: 1,
 };
-
-describe('canonicalJson (RFC 8785)', () => {
-  it('sorts members by UTF-16 code units and serialises like the RFC examples', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, 'x'], '\u20ac': 2, '\r': 3, é: 4 })).toBe(
-      '{"\\r":3,"a":[true,null,"x"],"b":1,"é":4,"€":2}',
-    );
-    expect(canonicalJson({ n: 1e21, m: 0.000001, z: -0, s: '\u2028' })).toBe(
-      '{"m":0.000001,"n":1e+21,"s":"\u2028","z":0}',
-    );
-  });
-
-  it('refuses what JSON cannot say exactly', () => {
-    expect(() => canonicalJson({ x: Number.NaN })).toThrow(TypeError);
-    expect(() => canonicalJson(new Date() as never)).toThrow(TypeError);
-  });
-});
 
 describe('certificate of destruction', () => {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');

@@ -3,7 +3,7 @@
 // can check it (verifyCertificate); the digest and signature are recorded on the audit ledger
 // through CertificateOfDestructionIssued.
 import { createHash, createPublicKey, sign, verify, type KeyObject } from 'node:crypto';
-import { canonicalBytes, type JsonValue } from './canonical-json';
+import { canonicalJsonBytes, type JsonValue } from '@cairn/platform';
 import { outstanding, type Certificate, type Erasure } from './erasure';
 
 export const CERTIFICATE_TYPE = 'cairn.retention.certificate-of-destruction.v1';
@@ -60,7 +60,7 @@ export function certificateBody(erasure: Erasure, issuedAt: Date, keyId: string)
 
 export function signCertificate(erasure: Erasure, issuedAt: Date, key: KeyObject): Certificate {
   const keyId = keyIdOf(createPublicKey(key));
-  const json = canonicalBytes(certificateBody(erasure, issuedAt, keyId));
+  const json = Buffer.from(canonicalJsonBytes(certificateBody(erasure, issuedAt, keyId)));
   return { json, signature: sign(null, json, key), keyId, issuedAt };
 }
 

@@ -1,4 +1,5 @@
 // An erasure (physical deletion) request and its saga state, as use cases see it.
+import { backoffDelay } from '@cairn/events';
 import type { Signature } from './staff-signer';
 
 export type Scope =
@@ -53,12 +54,6 @@ export function outstanding(erasure: Erasure): string[] {
   return erasure.participants.filter((p) => !answered.has(p));
 }
 
-export function sameScope(a: Scope, b: Scope): boolean {
-  return (
-    a.kind === b.kind && (a.kind === 'organisation' || a.nhsNumber === (b as typeof a).nhsNumber)
-  );
-}
-
 /** A hold on the organisation covers everything; a hold on a patient covers that patient. */
 export function holdCovers(hold: Scope, target: Scope): boolean {
   if (hold.kind === 'organisation') return true;
@@ -67,8 +62,9 @@ export function holdCovers(hold: Scope, target: Scope): boolean {
 }
 
 /**
- * Back-off before re-publishing an order to silent participants: base × 2^(attempt-1), capped.
+ * Back-off before re-publishing an order to silent participants: base × 2^(attempt-1), capped
+ * (the platform's back-off, without jitter: the sweeper's interval already spreads the work).
  */
 export function retryDelay(attempt: number, baseMs: number, maxMs: number): number {
-  return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+  return backoffDelay(attempt, { initialMs: baseMs, maxMs, jitter: 0 });
 }

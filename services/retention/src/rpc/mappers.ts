@@ -1,4 +1,5 @@
 // proto ↔ domain conversions for the RPC layer.
+import { normaliseNhsNumber } from '@cairn/nhs';
 import { create } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { StaffClaims } from '@cairn/auth';
@@ -42,10 +43,19 @@ export function staffFrom(claims: StaffClaims): Staff {
   };
 }
 
+/**
+ * The NHS number as ten digits however it was written ("943 476 5919", "943-476-5919"), so holds,
+ * erasures and orders always compare and carry one form; an invalid input is kept as given for
+ * the use case to refuse with its message.
+ */
+export function nhsNumberFromRequest(input: string): string {
+  return normaliseNhsNumber(input) ?? input;
+}
+
 export function scopeFromProto(scope: ScopeProto | undefined): Scope | undefined {
   switch (scope?.kind.case) {
     case 'nhsNumber':
-      return { kind: 'patient', nhsNumber: scope.kind.value.replace(/\s+/g, '') };
+      return { kind: 'patient', nhsNumber: nhsNumberFromRequest(scope.kind.value) };
     case 'wholeOrganisation':
       return scope.kind.value ? { kind: 'organisation' } : undefined;
     default:

@@ -52,6 +52,7 @@ import {
   disposalItemToProto,
   erasureToProto,
   groundsFromProto,
+  nhsNumberFromRequest,
   holdToProto,
   scopeFromProto,
   staffFrom,
@@ -171,12 +172,15 @@ export class RetentionRpc implements ServiceImpl<typeof RetentionService> {
   }
 
   async confirmDisposal(req: ConfirmDisposalRequest, ctx: HandlerContext) {
-    const item = await this.disposals.confirm(staff(ctx), req.nhsNumber.replace(/\s+/g, ''));
+    const item = await this.disposals.confirm(staff(ctx), nhsNumberFromRequest(req.nhsNumber));
     return create(ConfirmDisposalResponseSchema, { item: disposalItemToProto(item) });
   }
 
   async getSubjectAccess(req: GetSubjectAccessRequest, ctx: HandlerContext) {
-    const result = await this.subjectAccess.execute(staff(ctx), req.nhsNumber.replace(/\s+/g, ''));
+    const result = await this.subjectAccess.execute(
+      staff(ctx),
+      nhsNumberFromRequest(req.nhsNumber),
+    );
     return create(GetSubjectAccessResponseSchema, {
       retentionJson: result.json,
       notIncluded: result.notIncluded,

@@ -1,6 +1,7 @@
 // Runs one job on an interval, never two at once; stop() waits for the run in hand. Failures are
 // logged (type only) and the next run tries again: the schedule's state lives in the database.
 import type { Logger } from 'pino';
+import { describeUnexpected } from '@cairn/platform';
 
 export class PeriodicTask {
   private timer?: NodeJS.Timeout;
@@ -21,14 +22,15 @@ export class PeriodicTask {
 
   /** Runs the job now (waiting for a run in hand first); for tests and start-up. */
   async runNow(): Promise<void> {
-    if (this.running) await this.running;
+    // A loop, not an if: two callers waiting on the same run must not both start one after it.
+    while (this.running) await this.running;
     this.running = this.job()
       .then(() => undefined)
       .catch((error: unknown) => {
         this.logger.error(
           {
             task: this.name,
-            errorType: (error as Error)?.name,
+            ...describeUnexpected(error),
             code: (error as { code?: unknown })?.code,
           },
           'periodic task failed; will retry',

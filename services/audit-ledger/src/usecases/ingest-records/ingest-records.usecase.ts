@@ -6,7 +6,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { RawRecord } from '../../events/cloudevent-record.adapter';
 import { decodeRecord } from '../../events/cloudevent-record.adapter';
-import { canonicalJsonBytes } from '../../domain/canonical-json';
+import { canonicalJsonBytes } from '@cairn/platform';
 import { eventLeaf, malformedLeaf, type NewLeaf } from '../../domain/leaf';
 import { KeyWrapper, newDataKey, newSalt, saltedDigest, seal } from '../../domain/payload-crypto';
 import type { Pseudonymiser } from '../../domain/pseudonym';
@@ -89,7 +89,7 @@ export class IngestRecordsUseCase {
           offset: record.offset,
           reason: why,
           valueSha256: sha256(record.value ?? new Uint8Array(0)),
-          headersSha256: sha256(canonicalJsonBytes(headersForHash(record))),
+          headersSha256: sha256(canonicalJsonBytes(headersForHash(record), { integersOnly: true })),
         });
         leaves.push(leaf);
         malformed.push({ record, reason: why, leafEventId: leaf.eventId });

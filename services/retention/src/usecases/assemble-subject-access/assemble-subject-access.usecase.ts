@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { isValidNhsNumber } from '@cairn/nhs';
 import type { Clock } from '../../domain/clock';
-import { canonicalBytes, type JsonValue } from '../../domain/canonical-json';
+import { canonicalJsonBytes, type JsonValue } from '@cairn/platform';
 import { holdCovers } from '../../domain/erasure';
 import { RetentionError, RetentionErrorCode } from '../../domain/retention-error';
 import { organisationOf, RAISER_ROLES, roleFor, type Staff } from '../../domain/staff-signer';
@@ -72,6 +72,6 @@ export class AssembleSubjectAccessUseCase {
         completedAt: e.completedAt ? e.completedAt.toISOString() : null,
       })),
     };
-    return { json: canonicalBytes(body), notIncluded: [...NOT_INCLUDED] };
+    return { json: Buffer.from(canonicalJsonBytes(body)), notIncluded: [...NOT_INCLUDED] };
   }
 }

@@ -96,14 +96,16 @@ export class ReviewDisposalsUseCase {
     };
   }
 
-  /** The erasure request for a confirmed disposal (the existing one when a retry finds it). */
+  /**
+   * The erasure request for a confirmed disposal. The create is conditional on the id: a retry or
+   * a concurrent confirmation finds it already there (create answers false) and uses it.
+   */
   private async raiseDeletion(
     patient: PatientLifecycle,
     raisedBy: Erasure['raisedBy'],
     now: Date,
   ): Promise<string> {
     const erasureId = disposalErasureId(patient.organisation, patient.nhsNumber);
-    if (await this.erasures.byId(erasureId)) return erasureId;
     const erasure: Erasure = {
       erasureId,
       organisation: patient.organisation,
@@ -118,7 +120,6 @@ export class ReviewDisposalsUseCase {
       answers: [],
       orderAttempts: 0,
     };
-    // A concurrent confirmation may insert it first: either way the request now exists.
     await this.erasures.create(erasure, now, [this.events.erasureRequested(erasure)]);
     return erasureId;
   }

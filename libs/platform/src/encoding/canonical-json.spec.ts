@@ -25,8 +25,25 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(canonicalJson('\u2028\u001f')).toBe('"\u2028\\u001f"');
   });
 
-  it('refuses numbers whose encoding a verifier might not reproduce', () => {
-    expect(() => canonicalJson(1.5)).toThrow(RangeError);
-    expect(() => canonicalJson(2 ** 60)).toThrow(RangeError);
+  it('refuses, when asked for integers only, numbers whose encoding a verifier might not reproduce', () => {
+    expect(() => canonicalJson(1.5, { integersOnly: true })).toThrow(RangeError);
+    expect(() => canonicalJson(2 ** 60, { integersOnly: true })).toThrow(RangeError);
+    expect(canonicalJson(1.5)).toBe('1.5');
+  });
+});
+
+describe('canonicalJson numbers and refusals', () => {
+  it('sorts members by UTF-16 code units and serialises like the RFC examples', () => {
+    expect(canonicalJson({ b: 1, a: [true, null, 'x'], '\u20ac': 2, '\r': 3, é: 4 })).toBe(
+      '{"\\r":3,"a":[true,null,"x"],"b":1,"é":4,"€":2}',
+    );
+    expect(canonicalJson({ n: 1e21, m: 0.000001, z: -0, s: '\u2028' })).toBe(
+      '{"m":0.000001,"n":1e+21,"s":"\u2028","z":0}',
+    );
+  });
+
+  it('refuses what JSON cannot say exactly', () => {
+    expect(() => canonicalJson({ x: Number.NaN })).toThrow(TypeError);
+    expect(() => canonicalJson(new Date() as never)).toThrow(TypeError);
   });
 });
