@@ -95,7 +95,13 @@ describe('photo request and reply in the browser', () => {
       .first()
       .waitFor()
       .catch(async (e: unknown) => {
-        throw new Error(`${String(e)}\n${phone.url()}\n${await phone.locator('main').innerText()}`);
+        // The page's heading and address, not its text (patient-facing content stays out of logs).
+        const heading = await phone
+          .locator('h1')
+          .first()
+          .innerText()
+          .catch(() => '');
+        throw new Error(`${String(e)}\n${phone.url()}\nheading: ${heading}`);
       });
     await checked(phone);
     await phone.getByLabel('Day').fill('14');

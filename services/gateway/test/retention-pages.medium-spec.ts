@@ -538,7 +538,9 @@ describe('retention pages', () => {
     expect(verify(null, altered, bundle.publicKeyPem!, signature)).toBe(false);
   });
 
-  it("hides another organisation's request (404)", async () => {
+  // Retention decides what another organisation may see (its own tests); what the gateway must do
+  // is ask with the signed-in person's own token and show retention's "not found" as a 404.
+  it("asks with the caller's own token: another organisation's request is a 404", async () => {
     const caldicott = await signedIn('caldicott@nhs.net');
     const { requestId } = await raise(caldicott, {
       scope: 'patient',

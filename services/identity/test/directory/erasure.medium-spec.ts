@@ -287,8 +287,28 @@ describe('identity erasure participant and changed deaths', () => {
       await find(B, moved.nhsNumber);
       await expect(find(A, moved.nhsNumber)).rejects.toBeDefined(); // NOT_FOUND, still recorded
       await drained();
+      // A save-to-record filing of the patient (as SaveToRecord stores it, its event published).
+      const patientId = (
+        (await collection('directory_patients').findOne({
+          odsCode: A,
+          nhsNumber: p.nhsNumber,
+        })) as {
+          _id: string;
+        }
+      )._id;
+      await collection('record_filings').insertOne({
+        _id: `${A}:${uniqueName('filing')}` as never,
+        odsCode: A,
+        patientId,
+        staffId: 'staff-1',
+        contentDigest: 'x',
+        recordReference: 'DocumentReference/1',
+        attachmentCount: 1,
+        sourceReference: 'response-1',
+        filedAt: new Date(),
+      });
       const expected = await held(A, p.nhsNumber);
-      expect(expected).toBe(4); // directory id, two look-ups, one death
+      expect(expected).toBe(5); // directory id, two look-ups, one death, one filing
       const keptOther = await held(A, other.nhsNumber);
       const keptB = await held(B, moved.nhsNumber);
       const keptMovedAtA = await held(A, moved.nhsNumber);
@@ -306,6 +326,7 @@ describe('identity erasure participant and changed deaths', () => {
         itemsErased: BigInt(expected),
       });
       expect(first.message.summary).toContain('1 patient directory entries deleted');
+      expect(first.message.summary).toContain('1 save-to-record filing records deleted');
       expect(first.message.summary).not.toContain(p.nhsNumber);
       expect(first.headers).toMatchObject({
         ce_specversion: '1.0',
