@@ -15,6 +15,7 @@ import { SessionRevocationFeed } from './events/session-revocation.feed';
 import { TreeHeadBlobStore } from './heads/tree-head.blob-store';
 import { TreeHeadEventPublisher } from './heads/tree-head.event-publisher';
 import { AppModule } from './app.module';
+import { ErasureAnswerRepository } from './repositories/erasure-answer.repository';
 import { LedgerDatabase } from './repositories/ledger-database';
 import { PayloadRepository } from './repositories/payload.repository';
 import { SubjectKeyRepository } from './repositories/subject-key.repository';
@@ -142,7 +143,13 @@ export async function startLedger(
     config.LEDGER_IDENTITY_EVENTS_TOPIC,
     logger,
   );
-  const erase = new EraseSubjectUseCase(tree, subjectKeys, payloads, pseudonymiser);
+  const erase = new EraseSubjectUseCase(
+    tree,
+    subjectKeys,
+    payloads,
+    pseudonymiser,
+    new ErasureAnswerRepository(db),
+  );
   const deadLetters = new DeadLetterPublisher(kafka, config.LEDGER_CONSUMER_GROUP);
   const erasureOrders = new ErasureOrderHandler(
     erase,

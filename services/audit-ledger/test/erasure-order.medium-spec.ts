@@ -144,6 +144,16 @@ describe('audit-ledger erasure orders', () => {
     await waitFor('a later event', () => ledger.tree.leafByEventId(marker));
     // The repeat and the marker are new leaves; no second redaction leaf.
     expect((await ledger.tree.state()).size).toBe(sizeBefore + 2);
+    // Answered again, unchanged: the same figures, time and event ids as the first answer.
+    const published = await answers(4);
+    const completions = published.filter(
+      (r) => String(r.headers.ce_type) === ErasureCompletedSchema.typeName,
+    );
+    expect(completions).toHaveLength(2);
+    const [first, second] = completions.map((r) => fromBinary(ErasureCompletedSchema, r.value!));
+    expect(second).toEqual(first);
+    expect(second!.itemsErased).toBe(2n);
+    expect(String(completions[1]!.headers.ce_id)).toBe(String(completions[0]!.headers.ce_id));
   });
 
   it('sends an order it cannot carry out to the dead-letter topic and erases nothing', async () => {

@@ -2,18 +2,13 @@
 // event from the retention service, once it is itself a durable leaf, crypto-shreds the payloads
 // in its scope and appends a redaction leaf (EraseSubjectUseCase), then answers ErasureCompleted
 // (and PayloadsErased for one patient) on the ledger's own topic. Runs after a batch is appended
-// and before its offsets are committed, so a crash repeats the whole step: erasure is idempotent
-// and the answers carry ce_ids derived from the erasure id, so consumers deduplicate them. An
+// and before its offsets are committed, so a crash repeats the whole step: erasure is idempotent,
+// a repeated order gets the kept answer unchanged, and the answers carry ce_ids derived from the
+// erasure and that answer, so consumers deduplicate them. Envelopes come from @cairn/events. An
 // order that cannot be carried out (undecodable, organisation header and body disagree, bad NHS
 // number) goes to the dead-letter topic; retention then sees no answer and reports it outstanding.
-import { EventHeader } from '@cairn/events';
-import {
-  create,
-  fromBinary,
-  toBinary,
-  type DescMessage,
-  type MessageShape,
-} from '@bufbuild/protobuf';
+import { encodeEvent } from '@cairn/events';
+import { fromBinary, type DescMessage, type MessageInitShape } from '@bufbuild/protobuf';
 import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import { PayloadsErasedSchema } from '@cairn/contracts/cairn/audit_ledger/events/v1/events_pb';
 import { ErasureCompletedSchema } from '@cairn/contracts/cairn/common/v1/erasure_pb';
@@ -70,11 +65,12 @@ export class ErasureOrderHandler {
             order.scope.case === 'patient' ? order.scope.value.nhsNumber : undefined,
           actor: event.actor,
         });
-        await this.answer(order, event, outcome);
+        await this.answer(order, outcome);
         this.logger.info(
           {
             erasureId: order.erasureId,
             scope: order.scope.case,
+            repeated: outcome.repeated,
             keysDestroyed: outcome.keysDestroyed,
             payloadsDeleted: outcome.payloadsDeleted,
             redactionLeafIndex: outcome.redactionLeafIndex,
@@ -95,63 +91,46 @@ export class ErasureOrderHandler {
 
   private async answer(
     order: ErasureOrdered,
-    event: DecodedEvent,
     outcome: Awaited<ReturnType<EraseSubjectUseCase['execute']>>,
   ): Promise<void> {
-    const completedAt = new Date();
-    const orderedMs = Date.parse(event.time) || completedAt.getTime();
+    // Built from the kept answer: a repeated order republishes the same events, same ids.
+    const event = <Desc extends DescMessage>(
+      kind: string,
+      schema: Desc,
+      message: MessageInitShape<Desc>,
+    ) => {
+      const encoded = encodeEvent(LEDGER_PARTICIPANT, {
+        schema,
+        message,
+        id: deterministicUuidV7(outcome.completedAt.getTime(), `${kind}:${order.erasureId}`),
+        time: outcome.completedAt,
+        subject: `erasure:${order.erasureId}`,
+        organisation: order.organisation,
+        actor: { kind: 'system', id: LEDGER_PARTICIPANT },
+      });
+      return { key: encoded.key, value: encoded.value, headers: encoded.headers };
+    };
     const messages = [
-      this.message(
-        ErasureCompletedSchema,
-        create(ErasureCompletedSchema, {
-          erasureId: order.erasureId,
-          participant: LEDGER_PARTICIPANT,
-          itemsErased: BigInt(outcome.keysDestroyed + outcome.payloadsDeleted),
-          completedAt: timestampFromDate(completedAt),
-          summary:
-            `${outcome.keysDestroyed} ledger data key(s) destroyed, ${outcome.payloadsDeleted} ` +
-            `sealed payload(s) deleted; redaction leaf ${outcome.redactionLeafIndex} appended`,
-        }),
-        { order, orderedMs, completedAt, kind: 'erasure-completed' },
-      ),
+      event('erasure-completed', ErasureCompletedSchema, {
+        erasureId: order.erasureId,
+        participant: LEDGER_PARTICIPANT,
+        itemsErased: BigInt(outcome.keysDestroyed + outcome.payloadsDeleted),
+        completedAt: timestampFromDate(outcome.completedAt),
+        summary:
+          `${outcome.keysDestroyed} ledger data key(s) destroyed, ${outcome.payloadsDeleted} ` +
+          `sealed payload(s) deleted; redaction leaf ${outcome.redactionLeafIndex} appended`,
+      }),
     ];
     if (outcome.patientPseudonym) {
       messages.push(
-        this.message(
-          PayloadsErasedSchema,
-          create(PayloadsErasedSchema, {
-            patientPseudonym: outcome.patientPseudonym,
-            erasureId: order.erasureId,
-            redactionLeafIndex: BigInt(outcome.redactionLeafIndex),
-          }),
-          { order, orderedMs, completedAt, kind: 'payloads-erased' },
-        ),
+        event('payloads-erased', PayloadsErasedSchema, {
+          patientPseudonym: outcome.patientPseudonym,
+          erasureId: order.erasureId,
+          redactionLeafIndex: BigInt(outcome.redactionLeafIndex),
+        }),
       );
     }
     await this.kafka.ensureTopic(this.options.eventsTopic);
     await this.kafka.producer.send({ topic: this.options.eventsTopic, acks: -1, messages });
-  }
-
-  private message<Desc extends DescMessage>(
-    schema: Desc,
-    value: MessageShape<Desc>,
-    at: { order: ErasureOrdered; orderedMs: number; completedAt: Date; kind: string },
-  ) {
-    return {
-      key: `erasure:${at.order.erasureId}`,
-      value: Buffer.from(toBinary(schema, value)),
-      headers: {
-        // Derived from the order, so a repeated step republishes the same ids.
-        ce_id: deterministicUuidV7(at.orderedMs, `${at.kind}:${at.order.erasureId}`),
-        // CloudEvents 1.0; consumers using @cairn/events refuse events without it.
-        [EventHeader.specVersion]: '1.0',
-        ce_type: schema.typeName,
-        ce_source: '/cairn/audit-ledger',
-        ce_time: at.completedAt.toISOString(),
-        ce_subject: `erasure:${at.order.erasureId}`,
-        cairn_org: at.order.organisation,
-        cairn_actor: 'system:audit-ledger',
-      },
-    };
   }
 }

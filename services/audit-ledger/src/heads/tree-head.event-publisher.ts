@@ -1,9 +1,9 @@
 // Publishes TreeHeadSigned on the ledger's own topic, CloudEvents binary mode. The event id is
 // derived from the head (a UUIDv7-shaped value whose time is the head's), so republishing a head
 // after a crash repeats the same ce_id and consumers deduplicate it.
-import { EventHeader } from '@cairn/events';
+import { encodeEvent } from '@cairn/events';
 import { createHash } from 'node:crypto';
-import { create, toBinary } from '@bufbuild/protobuf';
+import { create } from '@bufbuild/protobuf';
 import { timestampFromMs } from '@bufbuild/protobuf/wkt';
 import { TreeHeadSignedSchema } from '@cairn/contracts/cairn/audit_ledger/events/v1/events_pb';
 import { SignedTreeHeadSchema } from '@cairn/contracts/cairn/audit_ledger/v1/ledger_pb';
@@ -42,32 +42,20 @@ export class TreeHeadEventPublisher {
   }
 
   async publish(head: SignedHead): Promise<void> {
-    const value = toBinary(
-      TreeHeadSignedSchema,
-      create(TreeHeadSignedSchema, { head: signedTreeHeadMessage(head) }),
-    );
+    const encoded = encodeEvent('audit-ledger', {
+      schema: TreeHeadSignedSchema,
+      message: { head: signedTreeHeadMessage(head) },
+      // Derived from the head, so publishing the same head again repeats the same id.
+      id: deterministicUuidV7(head.timestampMs, `tree-head:${head.treeSize}:${head.keyId}`),
+      time: new Date(head.timestampMs),
+      subject: `tree-head:${head.treeSize}`,
+      actor: { kind: 'system', id: 'audit-ledger' },
+    });
     await this.kafka.producer.send({
       topic: this.topic,
       acks: -1,
-      messages: [
-        {
-          key: 'tree-head',
-          value: Buffer.from(value),
-          headers: {
-            ce_id: deterministicUuidV7(
-              head.timestampMs,
-              `tree-head:${head.treeSize}:${head.keyId}`,
-            ),
-            // CloudEvents 1.0; consumers using @cairn/events refuse events without it.
-            [EventHeader.specVersion]: '1.0',
-            ce_type: TreeHeadSignedSchema.typeName,
-            ce_source: '/cairn/audit-ledger',
-            ce_time: new Date(head.timestampMs).toISOString(),
-            ce_subject: `tree-head:${head.treeSize}`,
-            cairn_actor: 'system:audit-ledger',
-          },
-        },
-      ],
+      // One key for every head, so they stay in order on one partition.
+      messages: [{ key: 'tree-head', value: encoded.value, headers: encoded.headers }],
     });
   }
 }

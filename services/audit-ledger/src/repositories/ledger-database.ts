@@ -1,5 +1,6 @@
 // The ledger's own MongoDB database (FerretDB locally): one mongoose connection, its models, and
 // the indexes the repositories rely on (unique eventId is what makes ingestion exactly-once).
+import { erasureAnswerSchema } from './erasure-answer.repository';
 import mongoose, { type Connection } from 'mongoose';
 import { leafIdSchema, leafSchema, nodeSchema, treeStateSchema } from './tree.schema';
 import { subjectKeySchema, payloadSchema } from './payload.schema';
@@ -41,6 +42,9 @@ export class LedgerDatabase {
   get treeHeads() {
     return this.connection.model('TreeHead', treeHeadSchema, 'tree_heads');
   }
+  get erasureAnswers() {
+    return this.connection.model('ErasureAnswer', erasureAnswerSchema, 'erasure_answers');
+  }
 
   async ping(): Promise<void> {
     const admin = this.connection.db?.admin();
@@ -59,6 +63,7 @@ export class LedgerDatabase {
       this.subjectKeys,
       this.payloads,
       this.treeHeads,
+      this.erasureAnswers,
     ]) {
       await model.createCollection().catch((error: unknown) => {
         // NamespaceExists: another replica (or a previous start) created it first.

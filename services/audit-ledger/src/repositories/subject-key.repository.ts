@@ -92,18 +92,30 @@ export class SubjectKeyRepository {
     return docs.map((d) => String(d._id));
   }
 
-  /** Destroys the key and salt, leaving a tombstone. Idempotent. */
+  /**
+   * Destroys the key and salt, leaving a tombstone that names the erasure (a subject without a
+   * key gets a tombstone, so none is made for it later). Idempotent: a tombstone already there,
+   * from this erasure or an earlier one, is left as it is, so it keeps saying which erasure
+   * destroyed the key.
+   */
   async destroy(subject: string, erasureId: string): Promise<void> {
     this.cache.delete(subject);
+    const now = new Date();
+    const live = await this.db.subjectKeys.collection.updateOne(
+      { _id: subject as never, erasedAt: { $exists: false } },
+      { $unset: { wrappedKey: '', salt: '' }, $set: { erasedAt: now, erasureId } },
+    );
+    if (live.matchedCount === 1) return;
     await this.db.subjectKeys.collection.updateOne(
       { _id: subject as never },
-      {
-        $unset: { wrappedKey: '', salt: '' },
-        $setOnInsert: { createdAt: new Date() },
-        $set: { erasedAt: new Date(), erasureId },
-      },
+      { $setOnInsert: { createdAt: now, erasedAt: now, erasureId } },
       { upsert: true },
     );
+  }
+
+  /** How many keys this erasure destroyed (its tombstones). */
+  async destroyedBy(erasureId: string): Promise<number> {
+    return this.db.subjectKeys.collection.countDocuments({ erasureId });
   }
 }
 

@@ -1,14 +1,19 @@
 // Crypto-shredding ledger payloads (ARCHITECTURE.md "Storage"): destroy the data keys and salts,
 // delete the sealed payloads, then append a redaction leaf keyed by the erasure id. The scope is
 // one patient as held by one organisation, or everything of one organisation (end of contract).
-// Every step is idempotent, so an interrupted erasure is completed by running it again. The
-// leaves stay: they still verify, but their payload digests can no longer be checked against
+// Every step is idempotent, so an interrupted erasure is completed by running it again; the
+// first completed run's answer is kept (ErasureAnswerRepository) and a repeated order gets it
+// unchanged, erasing nothing more. The leaves stay: they still verify, but their payload digests can no longer be checked against
 // guesses because the salts are gone.
 import { parseOdsCode } from '@cairn/nhs';
 import type { Actor } from '../../domain/leaf';
 import { redactionLeaf } from '../../domain/leaf';
 import { LedgerError, LedgerErrorCode } from '../../domain/ledger-error';
 import type { Pseudonymiser } from '../../domain/pseudonym';
+import type {
+  ErasureAnswer,
+  ErasureAnswerRepository,
+} from '../../repositories/erasure-answer.repository';
 import type { PayloadRepository } from '../../repositories/payload.repository';
 import type { SubjectKeyRepository } from '../../repositories/subject-key.repository';
 import type { TreeRepository } from '../../repositories/tree.repository';
@@ -24,12 +29,9 @@ export interface EraseSubjectCommand {
   readonly actor?: Actor;
 }
 
-export interface EraseSubjectOutcome {
-  /** Empty for a whole-organisation erasure. */
-  readonly patientPseudonym: string;
-  readonly keysDestroyed: number;
-  readonly payloadsDeleted: number;
-  readonly redactionLeafIndex: number;
+export interface EraseSubjectOutcome extends ErasureAnswer {
+  /** True when the order had been carried out before (answered again, nothing erased). */
+  readonly repeated: boolean;
 }
 
 export class EraseSubjectUseCase {
@@ -38,6 +40,7 @@ export class EraseSubjectUseCase {
     private readonly keys: SubjectKeyRepository,
     private readonly payloads: PayloadRepository,
     private readonly pseudonymiser: Pseudonymiser,
+    private readonly answers: ErasureAnswerRepository,
   ) {}
 
   async execute(command: EraseSubjectCommand): Promise<EraseSubjectOutcome> {
@@ -51,6 +54,8 @@ export class EraseSubjectUseCase {
     if (ods === undefined) {
       throw new LedgerError(LedgerErrorCode.InvalidErasureOrder, 'that is not a valid ODS code');
     }
+    const earlier = await this.answers.find(command.erasureId);
+    if (earlier) return { ...earlier, repeated: true };
     let pseudonym = '';
     let subjects: string[];
     if (command.patientNhsNumber !== undefined) {
@@ -78,11 +83,16 @@ export class EraseSubjectUseCase {
     const index =
       outcome.appended[0]?.index ?? (await this.tree.leafByEventId(leaf.eventId))?.index;
     if (index === undefined) throw new Error('redaction leaf is missing after append');
-    return {
+    // Keys counted by their tombstones, so a run that finishes an interrupted one counts both;
+    // payloads deleted by an interrupted run are not counted (they are gone either way).
+    const kept = await this.answers.keep({
+      erasureId: command.erasureId,
       patientPseudonym: pseudonym,
-      keysDestroyed: subjects.length,
+      keysDestroyed: await this.keys.destroyedBy(command.erasureId),
       payloadsDeleted,
       redactionLeafIndex: index,
-    };
+      completedAt: new Date(),
+    });
+    return { ...kept, repeated: false };
   }
 }
