@@ -47,8 +47,9 @@ export interface UploadCommand {
 }
 
 const GROUP_ID = /^[A-Za-z0-9._:-]{1,128}$/;
-// Pixel check from the header: try on the first bytes only (headers are at the start).
-const HEADER_PROBE_LIMIT = 1024 * 1024;
+// Pixel check from the header: try on the first bytes only (headers are at the start), at a few
+// growing sizes rather than on every chunk (each try joins what has arrived and asks libvips).
+const HEADER_PROBE_SIZES = [16 * 1024, 64 * 1024, 256 * 1024, 1024 * 1024] as const;
 
 function invalid(message: string): MediaError {
   return new MediaError(MediaErrorCode.InvalidRequest, message);
@@ -112,6 +113,8 @@ class Intake {
   detected = '';
   private type?: AcceptedType;
   private pixelsChecked = false;
+  /** Index in HEADER_PROBE_SIZES of the next size at which to try the pixel check. */
+  private nextProbe = 0;
 
   constructor(private readonly limits: UploadLimits) {}
 
@@ -120,13 +123,17 @@ class Intake {
     if (this.size > this.limits.maxFileBytes) throw tooLarge(this.limits.maxFileBytes);
     this.parts.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
     if (!this.type && this.size >= SNIFF_BYTES) this.decide(false);
+    const probeAt = HEADER_PROBE_SIZES[this.nextProbe];
     if (
       this.type &&
       this.type !== 'application/pdf' &&
       !this.pixelsChecked &&
-      this.size <= HEADER_PROBE_LIMIT
+      probeAt !== undefined &&
+      this.size >= Math.min(probeAt, this.limits.maxFileBytes)
     ) {
-      const pixels = await headerPixels(Buffer.concat(this.parts));
+      // Past every size that arrived in this chunk, so one big chunk is probed once.
+      while ((HEADER_PROBE_SIZES[this.nextProbe] ?? Infinity) <= this.size) this.nextProbe++;
+      const pixels = await headerPixels(Buffer.concat(this.parts, this.size));
       if (pixels !== undefined) {
         this.pixelsChecked = true;
         if (pixels > this.limits.maxPixels) {
