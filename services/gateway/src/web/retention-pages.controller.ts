@@ -79,7 +79,7 @@ export class RetentionPagesController {
     if (!ctx) return;
     await this.page(req, res, ctx.staff, async () => {
       ctx.office.raise.start(ctx.staff);
-      this.renderRaise(req, res, ctx.staff, { requestId: randomUUID() }, []);
+      this.renderRaise(req, res, ctx.staff, { requestId: randomUUID() });
     });
   }
 
@@ -96,22 +96,12 @@ export class RetentionPagesController {
       justification: body.justification,
     };
     await this.page(req, res, ctx.staff, async () => {
-      let result;
-      try {
-        result = await ctx.office.raise.execute(ctx.staff, form);
-      } catch (error) {
-        if (!(error instanceof RetentionRefusal)) throw error;
-        return this.renderRaise(
-          req,
-          res,
-          ctx.staff,
-          form,
-          [refusalError(error, '#scope', `${BASE}/erasures/new`)],
-          error.httpStatus,
-          reauthOf(error, `${BASE}/erasures/new`),
-        );
-      }
-      if (!result.ok) return this.renderRaise(req, res, ctx.staff, form, result.errors, 400);
+      const result = await submit(
+        () => ctx.office.raise.execute(ctx.staff, form),
+        { anchor: '#scope', here: `${BASE}/erasures/new` },
+        (problem, status) => this.renderRaise(req, res, ctx.staff, form, problem, status),
+      );
+      if (!result) return;
       res.redirect(
         303,
         `${BASE}/erasures/${encodeURIComponent(result.erasure.erasureId)}?done=raised`,
@@ -136,22 +126,15 @@ export class RetentionPagesController {
     const id = idOf(req);
     const here = `${BASE}/erasures/${id}`;
     await this.page(req, res, ctx.staff, async () => {
-      try {
-        await ctx.office.erasures.cosign(ctx.staff, id);
-      } catch (error) {
-        if (!(error instanceof RetentionRefusal)) throw error;
-        return this.renderErasure(
-          req,
-          res,
-          ctx,
-          id,
-          {
-            errors: [refusalError(error, '#cosign', here)],
-            reauthHref: reauthOf(error, here),
-          },
-          error.httpStatus,
-        );
-      }
+      const result = await submit(
+        async () => {
+          await ctx.office.erasures.cosign(ctx.staff, id);
+          return { ok: true as const };
+        },
+        { anchor: '#cosign', here },
+        (problem, status) => this.renderErasure(req, res, ctx, id, { ...problem }, status),
+      );
+      if (!result) return;
       res.redirect(303, `${here}?done=cosigned`);
     });
   }
@@ -164,38 +147,13 @@ export class RetentionPagesController {
     const here = `${BASE}/erasures/${id}`;
     const reason = String(bodyOf(req).rejectReason ?? '');
     await this.page(req, res, ctx.staff, async () => {
-      let result;
-      try {
-        result = await ctx.office.erasures.reject(ctx.staff, id, reason);
-      } catch (error) {
-        if (!(error instanceof RetentionRefusal)) throw error;
-        return this.renderErasure(
-          req,
-          res,
-          ctx,
-          id,
-          {
-            errors: [refusalError(error, '#rejectReason', here)],
-            reauthHref: reauthOf(error, here),
-            rejectReason: reason,
-          },
-          error.httpStatus,
-        );
-      }
-      if (!result.ok) {
-        return this.renderErasure(
-          req,
-          res,
-          ctx,
-          id,
-          {
-            errors: pageErrors(result.errors),
-            fieldErrors: fieldErrors(result.errors),
-            rejectReason: reason,
-          },
-          400,
-        );
-      }
+      const result = await submit(
+        () => ctx.office.erasures.reject(ctx.staff, id, reason),
+        { anchor: '#rejectReason', here },
+        (problem, status) =>
+          this.renderErasure(req, res, ctx, id, { ...problem, rejectReason: reason }, status),
+      );
+      if (!result) return;
       res.redirect(303, `${here}?done=rejected`);
     });
   }
@@ -250,32 +208,12 @@ export class RetentionPagesController {
     };
     const here = `${BASE}/holds`;
     await this.page(req, res, ctx.staff, async () => {
-      let result;
-      try {
-        result = await ctx.office.holds.place(ctx.staff, form);
-      } catch (error) {
-        if (!(error instanceof RetentionRefusal)) throw error;
-        return this.renderHolds(
-          req,
-          res,
-          ctx,
-          {
-            form,
-            errors: [refusalError(error, '#holdScope', here)],
-            reauthHref: reauthOf(error, here),
-          },
-          error.httpStatus,
-        );
-      }
-      if (!result.ok) {
-        return this.renderHolds(
-          req,
-          res,
-          ctx,
-          { form, errors: pageErrors(result.errors), fieldErrors: fieldErrors(result.errors) },
-          400,
-        );
-      }
+      const result = await submit(
+        () => ctx.office.holds.place(ctx.staff, form),
+        { anchor: '#holdScope', here },
+        (problem, status) => this.renderHolds(req, res, ctx, { ...problem, form }, status),
+      );
+      if (!result) return;
       res.redirect(303, `${here}?done=placed`);
     });
   }
@@ -288,36 +226,13 @@ export class RetentionPagesController {
     const reason = String(bodyOf(req).clearReason ?? '');
     const here = `${BASE}/holds`;
     await this.page(req, res, ctx.staff, async () => {
-      let result;
-      try {
-        result = await ctx.office.holds.clear(ctx.staff, id, reason);
-      } catch (error) {
-        if (!(error instanceof RetentionRefusal)) throw error;
-        return this.renderHolds(
-          req,
-          res,
-          ctx,
-          {
-            errors: [refusalError(error, `#clearReason-${id}`, here)],
-            reauthHref: reauthOf(error, here),
-            clearing: { id, reason },
-          },
-          error.httpStatus,
-        );
-      }
-      if (!result.ok) {
-        return this.renderHolds(
-          req,
-          res,
-          ctx,
-          {
-            errors: pageErrors(result.errors),
-            fieldErrors: fieldErrors(result.errors),
-            clearing: { id, reason },
-          },
-          400,
-        );
-      }
+      const result = await submit(
+        () => ctx.office.holds.clear(ctx.staff, id, reason),
+        { anchor: `#clearReason-${id}`, here },
+        (problem, status) =>
+          this.renderHolds(req, res, ctx, { ...problem, clearing: { id, reason } }, status),
+      );
+      if (!result) return;
       res.redirect(303, `${here}?done=cleared`);
     });
   }
@@ -343,30 +258,13 @@ export class RetentionPagesController {
     const includeAll = body.all === '1';
     const here = `${BASE}/disposals`;
     await this.page(req, res, ctx.staff, async () => {
-      let result;
-      try {
-        result = await ctx.office.disposals.confirm(ctx.staff, String(body.nhsNumber ?? ''));
-      } catch (error) {
-        if (!(error instanceof RetentionRefusal)) throw error;
-        return this.renderDisposals(
-          req,
-          res,
-          ctx,
-          includeAll,
-          { errors: [refusalError(error, '#disposals', here)], reauthHref: reauthOf(error, here) },
-          error.httpStatus,
-        );
-      }
-      if (!result.ok) {
-        return this.renderDisposals(
-          req,
-          res,
-          ctx,
-          includeAll,
-          { errors: pageErrors(result.errors) },
-          400,
-        );
-      }
+      const result = await submit(
+        () => ctx.office.disposals.confirm(ctx.staff, String(body.nhsNumber ?? '')),
+        { anchor: '#disposals', here },
+        (problem, status) =>
+          this.renderDisposals(req, res, ctx, includeAll, { ...problem }, status),
+      );
+      if (!result) return;
       res.redirect(303, `${here}?done=confirmed${includeAll ? '&all=1' : ''}`);
     });
   }
@@ -442,12 +340,9 @@ export class RetentionPagesController {
     res: Response,
     staff: ResolvedStaff,
     form: RaiseErasureForm,
-    errors: readonly FieldError[] | readonly PageError[],
+    problem: FormProblem = { errors: [] },
     status = 200,
-    reauthHref: string | null = null,
   ): void {
-    const isField = (e: FieldError | PageError): e is FieldError => 'field' in e;
-    const list = errors as readonly (FieldError | PageError)[];
     this.render(
       req,
       res,
@@ -462,9 +357,9 @@ export class RetentionPagesController {
           grounds: form.grounds ?? '',
           justification: form.justification ?? '',
         },
-        errors: list.map((e) => (isField(e) ? { text: e.text, href: `#${e.field}` } : e)),
-        fieldErrors: fieldErrors(list.filter(isField)),
-        reauthHref,
+        errors: problem.errors,
+        fieldErrors: problem.fieldErrors ?? {},
+        reauthHref: problem.reauthHref ?? null,
       },
       status,
     );
@@ -705,6 +600,44 @@ function idOf(req: Request): string {
 function returnPathOf(raw: unknown): string {
   const path = typeof raw === 'string' ? raw : '';
   return RETURN_PATH.test(path) && !path.includes('..') ? path : BASE;
+}
+
+/** What a form page shows when a submission did not go through. */
+type FormProblem = {
+  readonly errors: readonly PageError[];
+  readonly fieldErrors?: Record<string, { text: string }>;
+  readonly reauthHref?: string | null;
+};
+
+/**
+ * Submits a form's call. Retention's refusal (with "sign in again" when that is the reason) or
+ * the form's own errors re-render the page through `rerender` and give undefined; success gives
+ * the result for the caller's redirect.
+ */
+async function submit<T extends { readonly ok: true }>(
+  call: () => Promise<T | { readonly ok: false; readonly errors: readonly FieldError[] }>,
+  at: { readonly anchor: string; readonly here: string },
+  rerender: (problem: FormProblem, status: number) => void | Promise<void>,
+): Promise<T | undefined> {
+  let result;
+  try {
+    result = await call();
+  } catch (error) {
+    if (!(error instanceof RetentionRefusal)) throw error;
+    await rerender(
+      { errors: [refusalError(error, at.anchor, at.here)], reauthHref: reauthOf(error, at.here) },
+      error.httpStatus,
+    );
+    return undefined;
+  }
+  if (!result.ok) {
+    await rerender(
+      { errors: pageErrors(result.errors), fieldErrors: fieldErrors(result.errors) },
+      400,
+    );
+    return undefined;
+  }
+  return result;
 }
 
 function reauthOf(refusal: RetentionRefusal, returnTo: string): string | null {
