@@ -379,7 +379,7 @@ describe('retention pages', () => {
     );
     const stale = await senior.post(`${here}/cosign`, { _csrf: csrfOf(form.body) });
     expect(stale.status).toBe(400);
-    const reauth = `/staff/retention/sign-in-again?return=${encodeURIComponent(here)}`;
+    const reauth = `/staff/sign-in?return=${encodeURIComponent(here)}`;
     expect(summaryOf(stale.body)).toEqual([
       ['Sign in again to approve this: your last sign-in is too long ago.', reauth],
     ]);
@@ -392,7 +392,7 @@ describe('retention pages', () => {
     const signInPage = await senior.get(reauth);
     expect(signInPage.status).toBe(200);
     expect(signInPage.body).toContain(`name="return" value="${here}"`);
-    const wrong = await senior.post('/staff/retention/sign-in-again', {
+    const wrong = await senior.post('/staff/sign-in', {
       _csrf: csrfOf(signInPage.body),
       return: here,
       email: 'senior@nhs.net',
@@ -401,7 +401,7 @@ describe('retention pages', () => {
     });
     expect(wrong.status).toBe(401);
     expect(wrong.body).toContain('The email address, password or security code is not right');
-    const again = await senior.post('/staff/retention/sign-in-again', {
+    const again = await senior.post('/staff/sign-in', {
       _csrf: csrfOf(wrong.body),
       return: here,
       email: 'senior@nhs.net',
@@ -422,23 +422,38 @@ describe('retention pages', () => {
     expect(progress.body).toContain('Senior clinician');
   });
 
-  it('never sends "sign in again" anywhere but a retention page', async () => {
+  it('never sends "sign in again" anywhere but a staff page', async () => {
     const client = await signedIn('senior@nhs.net');
     const page = await client.get(
-      `/staff/retention/sign-in-again?return=${encodeURIComponent('/staff/retention/../../x')}`,
+      `/staff/sign-in?return=${encodeURIComponent('/staff/retention/../../x')}`,
     );
-    expect(page.body).toContain('name="return" value="/staff/retention"');
-    for (const target of ['https://evil.example/', '//evil.example', '/staff/inbox']) {
+    expect(page.body).not.toContain('name="return"');
+    // Where a plain sign-in lands this person.
+    const home = (
+      await client.post('/staff/sign-in', {
+        _csrf: csrfOf((await client.get('/staff/retention/rules')).body),
+        email: 'senior@nhs.net',
+        password: 'correct horse',
+        code: '123456',
+      })
+    ).location;
+    expect(home).toMatch(/^\/staff\//);
+    for (const target of [
+      'https://evil.example/',
+      '//evil.example',
+      '/staff//evil.example',
+      '/x',
+    ]) {
       // Any page's token will do (it is bound to the session cookie, which each sign-in renews).
       const form = await client.get('/staff/retention/rules');
-      const res = await client.post('/staff/retention/sign-in-again', {
+      const res = await client.post('/staff/sign-in', {
         _csrf: csrfOf(form.body),
         return: target,
         email: 'senior@nhs.net',
         password: 'correct horse',
         code: '123456',
       });
-      expect(res.location).toBe('/staff/retention');
+      expect(res.location).toBe(home);
     }
   });
 

@@ -122,7 +122,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
   server.use(['/r', '/d', '/respond'], patientLimiter);
   // Sign-in attempts per address (identity also locks an account after repeated failures).
   server.use(
-    ['/staff/sign-in', '/staff/retention/sign-in-again'],
+    '/staff/sign-in',
     rateLimit({ windowMs: 60_000, limit: 20, standardHeaders: 'draft-8', legacyHeaders: false }),
   );
 

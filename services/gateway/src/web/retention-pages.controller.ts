@@ -8,9 +8,7 @@
 // never in addresses.
 import { randomUUID } from 'node:crypto';
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
-import { ConnectError } from '@connectrpc/connect';
 import type { Request, Response } from 'express';
-import { DomainError } from '@cairn/platform';
 import { formatNhsNumber, type NhsNumber } from '@cairn/nhs';
 import { GatewayError, GatewayErrorCode } from '../domain/gateway-error';
 import { GatewayCore } from '../gateway-core';
@@ -32,12 +30,11 @@ import { homePageFor, type ResolvedStaff } from '../usecases/shared/staff-sessio
 import type { PageError } from './page-renderer';
 import { PageRenderer } from './page-renderer';
 import { staffNav } from './staff-nav';
-import { STAFF_COOKIE, WebOptions } from './web-options';
+import { STAFF_COOKIE } from './web-options';
 
 const SERVICE_NAME = 'Cairn for practices';
 const BASE = '/staff/retention';
 /** Where "sign in again" may send the member of staff back to: retention pages only. */
-const RETURN_PATH = /^\/staff\/retention(?:\/[A-Za-z0-9._:-]+)*$/;
 
 type Locals = Record<string, unknown>;
 
@@ -48,7 +45,6 @@ export class RetentionPagesController {
   constructor(
     @Inject(GatewayCore) private readonly core: GatewayCore,
     @Inject(PageRenderer) private readonly pages: PageRenderer,
-    @Inject(WebOptions) private readonly options: WebOptions,
   ) {
     this.office = core.ports.retention ? new RetentionOffice(core.ports.retention) : null;
   }
@@ -282,57 +278,6 @@ export class RetentionPagesController {
     });
   }
 
-  // ---- sign in again ----------------------------------------------------------------------
-
-  /**
-   * Retention approves only on a recent sign-in: this page signs the member of staff in again
-   * (identity issues a new session with a fresh sign-in time) and sends them back.
-   */
-  @Get('sign-in-again')
-  signInAgainPage(@Req() req: Request, @Res() res: Response): void {
-    this.renderSignInAgain(req, res, returnPathOf(req.query.return), '', []);
-  }
-
-  @Post('sign-in-again')
-  async signInAgain(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const body = bodyOf(req);
-    const returnTo = returnPathOf(body.return);
-    const email = String(body.email ?? '');
-    const fail = (text: string, status = 401) =>
-      this.renderSignInAgain(req, res, returnTo, email, [{ text, href: '#email' }], status);
-    let result;
-    try {
-      result = await this.core.staffSessions.signIn(
-        email,
-        String(body.password ?? ''),
-        String(body.code ?? ''),
-      );
-    } catch (error) {
-      if (error instanceof ConnectError || error instanceof DomainError) {
-        return fail('The email address, password or security code is not right');
-      }
-      throw error;
-    }
-    if (result.outcome === 'second-factor') {
-      return fail('Enter your password again with the 6-digit security code from your app');
-    }
-    if (result.outcome === 'enrol-second-factor') {
-      return fail(
-        'Your role needs a security code. Set up an authenticator app first (see the README).',
-        403,
-      );
-    }
-    // The earlier session ends: one session per sign-in.
-    await this.core.staffSessions.signOut(req.cookies?.[STAFF_COOKIE] as string | undefined);
-    res.cookie(STAFF_COOKIE, result.sessionSecret, {
-      httpOnly: true,
-      secure: this.options.cookieSecure,
-      sameSite: 'strict',
-      path: '/',
-    });
-    res.redirect(303, result.policyAccepted ? returnTo : '/staff/policy');
-  }
-
   // ---- rendering --------------------------------------------------------------------------
 
   private renderRaise(
@@ -466,23 +411,6 @@ export class RetentionPagesController {
     );
   }
 
-  private renderSignInAgain(
-    req: Request,
-    res: Response,
-    returnTo: string,
-    email: string,
-    errors: PageError[],
-    status = 200,
-  ): void {
-    this.pages.render(
-      req,
-      res,
-      'retention/sign-in-again.njk',
-      { serviceName: SERVICE_NAME, title: 'Sign in again', returnTo, email, errors },
-      status,
-    );
-  }
-
   /**
    * Runs a page's work, turning a refusal by retention on a page without a form of its own (a
    * list, a download, this person's role) into an error page with retention's words.
@@ -597,11 +525,6 @@ function idOf(req: Request): string {
   return raw;
 }
 
-function returnPathOf(raw: unknown): string {
-  const path = typeof raw === 'string' ? raw : '';
-  return RETURN_PATH.test(path) && !path.includes('..') ? path : BASE;
-}
-
 /** What a form page shows when a submission did not go through. */
 type FormProblem = {
   readonly errors: readonly PageError[];
@@ -642,7 +565,7 @@ async function submit<T extends { readonly ok: true }>(
 
 function reauthOf(refusal: RetentionRefusal, returnTo: string): string | null {
   return refusal.reason === 'sign-in-again'
-    ? `${BASE}/sign-in-again?return=${encodeURIComponent(returnTo)}`
+    ? `/staff/sign-in?return=${encodeURIComponent(returnTo)}`
     : null;
 }
 

@@ -37,22 +37,36 @@ export class StaffPagesController {
     res.redirect(303, '/staff/inbox');
   }
 
+  /**
+   * Sign-in, and signing in again: with `return` (a staff page, e.g. where an approval asked for a
+   * recent sign-in) the new session replaces the current one and the person goes back there.
+   */
   @Get('sign-in')
   signInPage(@Req() req: Request, @Res() res: Response): void {
-    this.render(req, res, null, 'staff/sign-in.njk', { title: 'Sign in' });
+    const returnTo = staffReturnPath(req.query.return);
+    this.render(req, res, null, 'staff/sign-in.njk', {
+      title: returnTo ? 'Sign in again' : 'Sign in',
+      returnTo,
+    });
   }
 
   @Post('sign-in')
   async signIn(@Req() req: Request, @Res() res: Response): Promise<void> {
     const body = req.body as Record<string, string | undefined>;
     const email = String(body.email ?? '');
+    const returnTo = staffReturnPath(body.return);
     const fail = (text: string, status = 401) =>
       this.render(
         req,
         res,
         null,
         'staff/sign-in.njk',
-        { title: 'Sign in', email, errors: [{ text, href: '#email' }] },
+        {
+          title: returnTo ? 'Sign in again' : 'Sign in',
+          returnTo,
+          email,
+          errors: [{ text, href: '#email' }],
+        },
         status,
       );
     let result;
@@ -77,13 +91,16 @@ export class StaffPagesController {
         403,
       );
     }
+    // Signing in again ends the earlier session: one session per sign-in.
+    const earlier = req.cookies?.[STAFF_COOKIE] as string | undefined;
+    if (earlier) await this.core.staffSessions.signOut(earlier);
     res.cookie(STAFF_COOKIE, result.sessionSecret, {
       httpOnly: true,
       secure: this.options.cookieSecure,
       sameSite: 'strict',
       path: '/',
     });
-    res.redirect(303, result.policyAccepted ? result.home : '/staff/policy');
+    res.redirect(303, result.policyAccepted ? (returnTo ?? result.home) : '/staff/policy');
   }
 
   @Post('sign-out')
@@ -402,4 +419,12 @@ export class StaffPagesController {
       status,
     );
   }
+}
+
+/** A staff page to go back to after signing in, or undefined (never another site or a trick). */
+function staffReturnPath(raw: unknown): string | undefined {
+  const path = typeof raw === 'string' ? raw : '';
+  return /^\/staff\/[A-Za-z0-9._:/-]*$/.test(path) && !path.includes('..') && !path.includes('//')
+    ? path
+    : undefined;
 }
