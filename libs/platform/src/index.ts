@@ -7,4 +7,5 @@ export * from './rpc';
 export * from './health';
 export * from './lifecycle';
 export * from './storage/mongo-values';
+export * from './storage/collections';
 export * from './encoding';

@@ -1,5 +1,6 @@
 // The ledger's own MongoDB database (FerretDB locally): one mongoose connection, its models, and
 // the indexes the repositories rely on (unique eventId is what makes ingestion exactly-once).
+import { ensureCollections } from '@cairn/platform';
 import { erasureAnswerSchema } from './erasure-answer.repository';
 import mongoose, { type Connection } from 'mongoose';
 import { leafIdSchema, leafSchema, nodeSchema, treeStateSchema } from './tree.schema';
@@ -57,20 +58,14 @@ export class LedgerDatabase {
   }
 
   private async ensureIndexes(): Promise<void> {
-    for (const model of [
+    await ensureCollections([
       this.leaves,
       this.nodes,
       this.subjectKeys,
       this.payloads,
       this.treeHeads,
       this.erasureAnswers,
-    ]) {
-      await model.createCollection().catch((error: unknown) => {
-        // NamespaceExists: another replica (or a previous start) created it first.
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
-      await model.createIndexes();
-    }
+    ]);
   }
 }
 

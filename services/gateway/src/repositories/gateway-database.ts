@@ -1,5 +1,6 @@
 // The gateway's own MongoDB database (FerretDB locally): one mongoose connection, its models,
 // and the indexes the repositories rely on.
+import { ensureCollections } from '@cairn/platform';
 import mongoose, { type Connection } from 'mongoose';
 import { patientLinkSchema, type PatientLinkDocument } from './patient-link.schema';
 import { patientSessionSchema, type PatientSessionDocument } from './patient-session.schema';
@@ -58,13 +59,12 @@ export class GatewayDatabase {
   }
 
   private async ensureIndexes(): Promise<void> {
-    for (const model of [this.links, this.patientSessions, this.staffSessions, this.staffViews]) {
-      await model.createCollection().catch((error: unknown) => {
-        // NamespaceExists: another replica (or a previous start) created it first.
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
-      await (model as typeof this.links).createIndexes();
-    }
+    await ensureCollections([
+      this.links,
+      this.patientSessions,
+      this.staffSessions,
+      this.staffViews,
+    ]);
   }
 }
 

@@ -1,6 +1,7 @@
 // Identity's own MongoDB database (FerretDB locally): one mongoose connection, its models, and
 // the indexes the repositories rely on (unique email, unique key generation, unique policy
 // sequence).
+import { ensureCollections } from '@cairn/platform';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import { devMailSchema, type DevMailDocument } from './dev-mail.schema';
 import { loginThrottleSchema, type LoginThrottleDocument } from './login-throttle.schema';
@@ -132,13 +133,7 @@ export class IdentityDatabase {
       this.staffActivity,
       this.oidcRequests,
     ] as unknown as Model<never>[];
-    for (const model of models) {
-      await model.createCollection().catch((error: unknown) => {
-        // NamespaceExists: another replica (or an earlier start) created it.
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
-      await model.createIndexes();
-    }
+    await ensureCollections(models);
   }
 }
 

@@ -292,7 +292,7 @@ describe('identity erasure participant and changed deaths', () => {
         (await collection('directory_patients').findOne({
           odsCode: A,
           nhsNumber: p.nhsNumber,
-        })) as {
+        })) as unknown as {
           _id: string;
         }
       )._id;

@@ -1,4 +1,5 @@
 // The vault's own MongoDB database (FerretDB locally): one mongoose connection and its models.
+import { ensureCollections } from '@cairn/platform';
 import mongoose, { type Connection } from 'mongoose';
 import {
   erasureSchema,
@@ -65,15 +66,7 @@ export class MediaDatabase {
   }
 
   private async ensureIndexes(): Promise<void> {
-    for (const model of Object.values(this.models)) {
-      await (model as unknown as mongoose.Model<unknown>)
-        .createCollection()
-        .catch((error: unknown) => {
-          // NamespaceExists: another replica (or a previous start) created it first.
-          if ((error as { code?: number }).code !== 48) throw error;
-        });
-      await (model as unknown as mongoose.Model<unknown>).createIndexes();
-    }
+    await ensureCollections(Object.values(this.models));
   }
 }
 

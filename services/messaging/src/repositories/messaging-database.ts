@@ -1,4 +1,5 @@
 // Messaging's own MongoDB database (FerretDB locally): one connection, its models, its indexes.
+import { ensureCollections } from '@cairn/platform';
 import { createHash } from 'node:crypto';
 import mongoose, { type Connection, type Model } from 'mongoose';
 import {
@@ -106,17 +107,7 @@ export class MessagingDatabase {
   }
 
   private async ensureIndexes(): Promise<void> {
-    for (const model of [
-      ...this.outboxModels,
-      this.sandbox,
-      this.batchInputs,
-      this.guards,
-    ] as Model<unknown>[]) {
-      await model.createCollection().catch((error: unknown) => {
-        if ((error as { code?: number }).code !== 48) throw error;
-      });
-      await model.createIndexes();
-    }
+    await ensureCollections([...this.outboxModels, this.sandbox, this.batchInputs, this.guards]);
   }
 }
 

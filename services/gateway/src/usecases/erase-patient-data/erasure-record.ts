@@ -1,6 +1,7 @@
 // The gateway's erasure records (collection `erasures`, _id = the order's erasure_id): the shared
 // record of @cairn/events (ErasureRecords), which carries the ErasureCompleted answers in its
 // outbox. No patient data.
+import { ensureCollections } from '@cairn/platform';
 import { createErasureRecordSchema, type ErasureRecordDocument } from '@cairn/events';
 import type { Connection, Model } from 'mongoose';
 
@@ -17,8 +18,5 @@ export function erasureRecords(connection: Connection): Model<ErasureRecordDocum
 
 /** Creates the collection and its outbox index; another replica creating it first is fine. */
 export async function ensureErasureRecords(model: Model<ErasureRecordDocument>): Promise<void> {
-  await model.createCollection().catch((error: unknown) => {
-    if ((error as { code?: number }).code !== 48) throw error;
-  });
-  await model.createIndexes();
+  await ensureCollections([model]);
 }

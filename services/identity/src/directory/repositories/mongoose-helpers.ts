@@ -12,16 +12,7 @@ export function model<T>(
   return existing ?? (connection.model(name, schema, collection) as unknown as Model<T>);
 }
 
-/** Creates the collections and their indexes; a collection that exists already is fine. */
-export async function ensureCollections(models: readonly Model<never>[]): Promise<void> {
-  for (const m of models) {
-    await m.createCollection().catch((error: unknown) => {
-      // NamespaceExists: another replica (or an earlier start) created it.
-      if ((error as { code?: number }).code !== 48) throw error;
-    });
-    await m.createIndexes();
-  }
-}
+export { ensureCollections } from '@cairn/platform';
 
 // Shared with every service (libs/platform); re-exported so repositories keep one import.
 export { isDuplicateKey } from '@cairn/platform';
