@@ -228,13 +228,16 @@ describe('auditor console against the real ledger', () => {
     // Entry 1 is patient Q's at A81001; entries 0 and 3 (patient P) keep their payloads.
     expect((await auditor.get('/staff/audit/entries/1')).body).toContain('&quot;requestId&quot;');
     await f.erasePatient('A81001', PATIENT_Q);
+    // The ledger destroys the key before it appends the redaction leaf that dates the erasure, so
+    // for a moment the page says "erased" without a date: wait for the dated sentence.
+    const erasedOn = /Payload erased \(crypto-shredded\) on \d{1,2} \w{3} \d{4}/;
     const until = Date.now() + 60_000;
     let page = await auditor.get('/staff/audit/entries/1');
-    while (!page.body.includes('Payload erased') && Date.now() < until) {
+    while (!erasedOn.test(page.body) && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, 500));
       page = await auditor.get('/staff/audit/entries/1');
     }
-    expect(page.body).toMatch(/Payload erased \(crypto-shredded\) on \d{1,2} \w{3} \d{4}/);
+    expect(page.body).toMatch(erasedOn);
     expect(page.body).not.toContain('&quot;requestId&quot;');
     expect((await auditor.get('/staff/audit/entries/3')).body).toContain('req-a3');
     // A head covering the redaction, then verification of the shredded entry.
