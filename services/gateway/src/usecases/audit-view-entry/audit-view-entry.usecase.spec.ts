@@ -43,14 +43,23 @@ function entry(index: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
 
 class ListLedger extends AuditLedger {
   searches: EntrySearch[] = [];
-  constructor(readonly entries: LedgerEntry[]) {
+  /** Entries per page; the page token is the offset of the next page. */
+  constructor(
+    readonly entries: LedgerEntry[],
+    private readonly pageLength = 1000,
+  ) {
     super();
   }
-  async query(_t: string, search: EntrySearch): Promise<EntryPage> {
+  async query(_t: string, search: EntrySearch, pageToken: string): Promise<EntryPage> {
     this.searches.push(search);
+    const matching = this.entries.filter(
+      (e) => !search.eventType || e.eventType === search.eventType,
+    );
+    const offset = Number(pageToken || 0);
+    const next = offset + this.pageLength;
     return {
-      entries: this.entries.filter((e) => !search.eventType || e.eventType === search.eventType),
-      nextPageToken: '',
+      entries: matching.slice(offset, next),
+      nextPageToken: next < matching.length ? String(next) : '',
     };
   }
   async entry(_t: string, index: number): Promise<LedgerEntry> {
@@ -104,6 +113,37 @@ describe('AuditViewEntryUseCase', () => {
       eventType: REDACTION_EVENT_TYPE,
       nhsNumber: '',
     });
+  });
+
+  it('follows the pages of redactions, searching from when the entry was integrated', async () => {
+    const integratedAt = new Date(Date.UTC(2026, 10, 2, 12));
+    const redaction = (index: number, patientPseudonym: string) =>
+      entry(index, { kind: 'redaction', eventType: REDACTION_EVENT_TYPE, patientPseudonym });
+    const ledger = new ListLedger(
+      [
+        entry(2, { payloadErased: true, integratedAt }),
+        redaction(3, 'pseudo-q'),
+        redaction(4, 'pseudo-r'),
+        redaction(5, 'pseudo-p'),
+      ],
+      1,
+    );
+    const view = await new AuditViewEntryUseCase(ledger, new EventPayloadDecoder()).execute(
+      AUDITOR,
+      2,
+    );
+    expect(view.payload).toEqual({ status: 'erased', erasedAt: new Date(Date.UTC(2026, 10, 6)) });
+    expect(ledger.searches).toHaveLength(3);
+    expect(ledger.searches[0]?.from).toEqual(integratedAt);
+  });
+
+  it('says erased without a date when no redaction is found', async () => {
+    const ledger = new ListLedger([entry(2, { payloadErased: true })]);
+    const view = await new AuditViewEntryUseCase(ledger, new EventPayloadDecoder()).execute(
+      AUDITOR,
+      2,
+    );
+    expect(view.payload).toEqual({ status: 'erased', erasedAt: null });
   });
 
   it('says when no payload is stored', async () => {

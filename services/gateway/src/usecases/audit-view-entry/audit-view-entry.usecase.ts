@@ -8,6 +8,8 @@ import { auditorScopeOf } from '../audit-shared/auditor-scope';
 
 /** The event type the ledger gives the leaves that record an erasure. */
 export const REDACTION_EVENT_TYPE = 'cairn.audit_ledger.Redaction';
+const REDACTION_PAGE_SIZE = 200;
+const REDACTION_PAGES = 10;
 
 export type EntryPayload =
   | DecodedPayload
@@ -39,26 +41,37 @@ export class AuditViewEntryUseCase {
     return this.decoder.decode(entry.eventType, entry.payload);
   }
 
-  /** When the subject's key was destroyed: the first later redaction leaf covering the entry. */
+  /**
+   * When the subject's key was destroyed: the first later redaction leaf covering the entry. The
+   * search starts at the entry's integration (a redaction of it cannot be older) and reads at
+   * most REDACTION_PAGES pages; past that the page says "erased" without a date.
+   */
   private async erasedAt(staff: StaffContext, entry: LedgerEntry): Promise<Date | null> {
-    const page = await this.ledger.query(
-      staff.accessToken,
-      {
-        organisation: entry.organisation,
-        nhsNumber: '',
-        actorId: '',
-        eventType: REDACTION_EVENT_TYPE,
-        from: null,
-        to: null,
-      },
-      '',
-      100,
-    );
-    const redaction = page.entries.find(
-      (r) =>
-        r.index > entry.index &&
-        (r.patientPseudonym === '' || r.patientPseudonym === entry.patientPseudonym),
-    );
-    return redaction?.eventTime ?? null;
+    const search = {
+      organisation: entry.organisation,
+      nhsNumber: '',
+      actorId: '',
+      eventType: REDACTION_EVENT_TYPE,
+      from: entry.integratedAt,
+      to: null,
+    };
+    let pageToken = '';
+    for (let pages = 0; pages < REDACTION_PAGES; pages++) {
+      const page = await this.ledger.query(
+        staff.accessToken,
+        search,
+        pageToken,
+        REDACTION_PAGE_SIZE,
+      );
+      const redaction = page.entries.find(
+        (r) =>
+          r.index > entry.index &&
+          (r.patientPseudonym === '' || r.patientPseudonym === entry.patientPseudonym),
+      );
+      if (redaction) return redaction.eventTime;
+      if (!page.nextPageToken) return null;
+      pageToken = page.nextPageToken;
+    }
+    return null;
   }
 }
