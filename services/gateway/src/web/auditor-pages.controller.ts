@@ -8,34 +8,29 @@ import type { Request, Response } from 'express';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { GatewayError, GatewayErrorCode } from '../domain/gateway-error';
-import { GatewayCore } from '../gateway-core';
 import type { LedgerEntry } from '../ports/audit-ledger.port';
 import type { AuditSearchForm, FieldError } from '../usecases/audit-search/audit-search.command';
 import { AuditConsole } from '../usecases/audit-shared/audit-console';
 import type { EntryVerification } from '../usecases/audit-verify-entry/audit-verify-entry.usecase';
 import type { ResolvedStaff } from '../usecases/shared/staff-sessions';
-import { PageRenderer } from './page-renderer';
-import { staffNav } from './staff-nav';
-import { STAFF_COOKIE } from './web-options';
+import { StaffPage } from './staff-page';
 
-const SERVICE_NAME = 'Cairn for practices';
 const INDEX = /^\d{1,15}$/;
 const FORM_FIELDS = ['organisation', 'nhsNumber', 'actorId', 'eventType', 'from', 'to'] as const;
 
 @Controller('staff/audit')
 export class AuditorPagesController {
   constructor(
-    @Inject(GatewayCore) private readonly core: GatewayCore,
     @Inject(AuditConsole) private readonly audit: AuditConsole,
-    @Inject(PageRenderer) private readonly pages: PageRenderer,
+    @Inject(StaffPage) private readonly staffPage: StaffPage,
   ) {}
 
   @Get()
   async searchPage(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const result = this.audit.search.start(staff);
-    this.render(req, res, staff, 'auditor/search.njk', {
+    this.staffPage.render(req, res, staff, 'auditor/search.njk', {
       title: 'Audit log',
       values: result.values,
       scope: result.scope,
@@ -44,7 +39,7 @@ export class AuditorPagesController {
 
   @Post('search')
   async search(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const body = req.body as Record<string, string | undefined>;
     const result = await this.audit.search.execute(
@@ -52,7 +47,7 @@ export class AuditorPagesController {
       formOf(body),
       String(body.pageToken ?? ''),
     );
-    this.render(
+    this.staffPage.render(
       req,
       res,
       staff,
@@ -75,7 +70,7 @@ export class AuditorPagesController {
   /** POST, like the search: the form's NHS number stays out of addresses and logs. */
   @Post('export')
   async export(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const result = await this.audit.export.execute(
       staff,
@@ -98,14 +93,14 @@ export class AuditorPagesController {
 
   @Get('entries/:index')
   async entry(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     await this.renderEntry(req, res, staff, null);
   }
 
   @Post('entries/:index/verify')
   async verify(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const verification = await this.audit.verifyEntry.execute(staff, this.indexOf(req));
     await this.renderEntry(req, res, staff, verification);
@@ -118,7 +113,7 @@ export class AuditorPagesController {
     verification: EntryVerification | null,
   ): Promise<void> {
     const view = await this.audit.viewEntry.execute(staff, this.indexOf(req));
-    this.render(req, res, staff, 'auditor/entry.njk', {
+    this.staffPage.render(req, res, staff, 'auditor/entry.njk', {
       title: `Audit entry ${view.entry.index}`,
       entry: detailOf(view.entry),
       payload: view.payload,
@@ -133,49 +128,6 @@ export class AuditorPagesController {
       throw new GatewayError(GatewayErrorCode.ResponseNotFound, 'Entry not found');
     }
     return Number(raw);
-  }
-
-  /** The signed-in member of staff, or a redirect to sign in (or to the policy) and null. */
-  private async staff(req: Request, res: Response): Promise<ResolvedStaff | null> {
-    try {
-      const staff = await this.core.staffSessions.resolve(
-        req.cookies?.[STAFF_COOKIE] as string | undefined,
-      );
-      if (!staff.policyAccepted) {
-        res.redirect(303, '/staff/policy');
-        return null;
-      }
-      return staff;
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === GatewayErrorCode.SessionRequired) {
-        res.clearCookie(STAFF_COOKIE, { path: '/' });
-        res.redirect(303, '/staff/sign-in');
-        return null;
-      }
-      throw error;
-    }
-  }
-
-  private render(
-    req: Request,
-    res: Response,
-    staff: ResolvedStaff,
-    view: string,
-    locals: Record<string, unknown>,
-    status = 200,
-  ): void {
-    this.pages.render(
-      req,
-      res,
-      view,
-      {
-        serviceName: SERVICE_NAME,
-        homeHref: '/staff/inbox',
-        ...staffNav(staff),
-        ...locals,
-      },
-      status,
-    );
   }
 }
 

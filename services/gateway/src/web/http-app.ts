@@ -18,6 +18,7 @@ import { GatewayCore } from '../gateway-core';
 import { Csrf } from './csrf';
 import { HttpErrorFilter } from './http-errors';
 import { PageRenderer } from './page-renderer';
+import { StaffPage } from './staff-page';
 import { PatientPagesController } from './patient-pages.controller';
 import { StaffPagesController } from './staff-pages.controller';
 import { AuditorPagesController } from './auditor-pages.controller';
@@ -168,6 +169,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<INestAppli
         { provide: WebOptions, useValue: options.web },
         { provide: Csrf, useValue: csrf },
         { provide: PageRenderer, useValue: pages },
+        { provide: StaffPage, useValue: new StaffPage(options.core.staffSessions, pages) },
         { provide: PatientRefs, useValue: options.patientRefs },
         ...(options.audit ? [{ provide: AuditConsole, useValue: options.audit }] : []),
         ...(options.registration

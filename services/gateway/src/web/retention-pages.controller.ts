@@ -26,13 +26,10 @@ import type { RaiseErasureForm } from '../usecases/retention-raise-erasure/reten
 import { isRetentionId, type FieldError } from '../usecases/retention-shared/retention-forms';
 import { RetentionOffice } from '../usecases/retention-shared/retention-office';
 import type { PlaceHoldForm } from '../usecases/retention-legal-holds/retention-legal-holds.usecase';
-import { homePageFor, type ResolvedStaff } from '../usecases/shared/staff-sessions';
+import { type ResolvedStaff } from '../usecases/shared/staff-sessions';
 import type { PageError } from './page-renderer';
-import { PageRenderer } from './page-renderer';
-import { staffNav } from './staff-nav';
-import { STAFF_COOKIE } from './web-options';
+import { StaffPage } from './staff-page';
 
-const SERVICE_NAME = 'Cairn for practices';
 const BASE = '/staff/retention';
 /** Where "sign in again" may send the member of staff back to: retention pages only. */
 
@@ -43,8 +40,8 @@ export class RetentionPagesController {
   private readonly office: RetentionOffice | null;
 
   constructor(
-    @Inject(GatewayCore) private readonly core: GatewayCore,
-    @Inject(PageRenderer) private readonly pages: PageRenderer,
+    @Inject(GatewayCore) core: GatewayCore,
+    @Inject(StaffPage) private readonly staffPage: StaffPage,
   ) {
     this.office = core.ports.retention ? new RetentionOffice(core.ports.retention) : null;
   }
@@ -58,7 +55,7 @@ export class RetentionPagesController {
     await this.page(req, res, ctx.staff, async () => {
       const lists = await ctx.office.erasures.list(ctx.staff);
       const rows = (list: readonly Erasure[]) => list.map(erasureRow);
-      this.render(req, res, ctx.staff, 'retention/overview.njk', {
+      this.staffPage.render(req, res, ctx.staff, 'retention/overview.njk', {
         title: 'Erasure and retention',
         abilities: lists.abilities,
         awaitingCosign: rows(lists.awaitingCosign),
@@ -271,7 +268,7 @@ export class RetentionPagesController {
     if (!ctx) return;
     await this.page(req, res, ctx.staff, async () => {
       const rules = await ctx.office.rules.view(ctx.staff);
-      this.render(req, res, ctx.staff, 'retention/rules.njk', {
+      this.staffPage.render(req, res, ctx.staff, 'retention/rules.njk', {
         title: 'Retention rules',
         ...rules,
       });
@@ -288,7 +285,7 @@ export class RetentionPagesController {
     problem: FormProblem = { errors: [] },
     status = 200,
   ): void {
-    this.render(
+    this.staffPage.render(
       req,
       res,
       staff,
@@ -320,7 +317,7 @@ export class RetentionPagesController {
   ): Promise<void> {
     const view = await ctx.office.erasures.view(ctx.staff, id);
     const e = view.erasure;
-    this.render(
+    this.staffPage.render(
       req,
       res,
       ctx.staff,
@@ -362,7 +359,7 @@ export class RetentionPagesController {
   ): Promise<void> {
     const lists = await ctx.office.holds.list(ctx.staff);
     const form = extra.form ?? {};
-    this.render(
+    this.staffPage.render(
       req,
       res,
       ctx.staff,
@@ -394,7 +391,7 @@ export class RetentionPagesController {
     status = 200,
   ): Promise<void> {
     const review = await ctx.office.disposals.list(ctx.staff, includeAll);
-    this.render(
+    this.staffPage.render(
       req,
       res,
       ctx.staff,
@@ -426,7 +423,7 @@ export class RetentionPagesController {
     } catch (error) {
       if (!(error instanceof RetentionRefusal)) throw error;
       const heading = error.httpStatus === 403 ? 'You cannot do this' : 'There is a problem';
-      this.render(
+      this.staffPage.render(
         req,
         res,
         staff,
@@ -442,11 +439,11 @@ export class RetentionPagesController {
     req: Request,
     res: Response,
   ): Promise<{ staff: ResolvedStaff; office: RetentionOffice } | null> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return null;
     if (!this.office) {
       const heading = 'Erasure and retention are not available';
-      this.render(
+      this.staffPage.render(
         req,
         res,
         staff,
@@ -462,49 +459,6 @@ export class RetentionPagesController {
       return null;
     }
     return { staff, office: this.office };
-  }
-
-  /** The signed-in member of staff, or a redirect to sign in (or to the policy) and null. */
-  private async staff(req: Request, res: Response): Promise<ResolvedStaff | null> {
-    try {
-      const staff = await this.core.staffSessions.resolve(
-        req.cookies?.[STAFF_COOKIE] as string | undefined,
-      );
-      if (!staff.policyAccepted) {
-        res.redirect(303, '/staff/policy');
-        return null;
-      }
-      return staff;
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === GatewayErrorCode.SessionRequired) {
-        res.clearCookie(STAFF_COOKIE, { path: '/' });
-        res.redirect(303, '/staff/sign-in');
-        return null;
-      }
-      throw error;
-    }
-  }
-
-  private render(
-    req: Request,
-    res: Response,
-    staff: ResolvedStaff,
-    view: string,
-    locals: Locals,
-    status = 200,
-  ): void {
-    this.pages.render(
-      req,
-      res,
-      view,
-      {
-        serviceName: SERVICE_NAME,
-        homeHref: homePageFor(staff),
-        ...staffNav(staff),
-        ...locals,
-      },
-      status,
-    );
   }
 }
 

@@ -13,20 +13,17 @@ import { GatewayError, GatewayErrorCode } from '../domain/gateway-error';
 import { PatientRefs } from '../domain/patient-ref';
 import { GatewayCore } from '../gateway-core';
 import type { InboxFilter } from '../repositories/patient-link.repository';
-import { homePageFor, type ResolvedStaff } from '../usecases/shared/staff-sessions';
+import { homePageFor } from '../usecases/shared/staff-sessions';
 import { Csrf } from './csrf';
 import { readSingleFile } from './multipart';
-import { PageRenderer } from './page-renderer';
-import { staffNav } from './staff-nav';
+import { StaffPage } from './staff-page';
 import { STAFF_COOKIE, WebOptions } from './web-options';
-
-const SERVICE_NAME = 'Cairn for practices';
 
 @Controller('staff')
 export class StaffPagesController {
   constructor(
     @Inject(GatewayCore) private readonly core: GatewayCore,
-    @Inject(PageRenderer) private readonly pages: PageRenderer,
+    @Inject(StaffPage) private readonly staffPage: StaffPage,
     @Inject(WebOptions) private readonly options: WebOptions,
     @Inject(PatientRefs) private readonly refs: PatientRefs,
     @Inject(Csrf) private readonly csrf: Csrf,
@@ -44,7 +41,7 @@ export class StaffPagesController {
   @Get('sign-in')
   signInPage(@Req() req: Request, @Res() res: Response): void {
     const returnTo = staffReturnPath(req.query.return);
-    this.render(req, res, null, 'staff/sign-in.njk', {
+    this.staffPage.render(req, res, null, 'staff/sign-in.njk', {
       title: returnTo ? 'Sign in again' : 'Sign in',
       returnTo,
     });
@@ -56,7 +53,7 @@ export class StaffPagesController {
     const email = String(body.email ?? '');
     const returnTo = staffReturnPath(body.return);
     const fail = (text: string, status = 401) =>
-      this.render(
+      this.staffPage.render(
         req,
         res,
         null,
@@ -112,15 +109,18 @@ export class StaffPagesController {
 
   @Get('policy')
   async policy(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res, true);
+    const staff = await this.staffPage.signedIn(req, res, { allowPolicyPending: true });
     if (!staff) return;
     const policy = await this.core.ports.identity.currentPolicy(staff.accessToken);
-    this.render(req, res, staff, 'staff/policy.njk', { title: 'Acceptable use policy', ...policy });
+    this.staffPage.render(req, res, staff, 'staff/policy.njk', {
+      title: 'Acceptable use policy',
+      ...policy,
+    });
   }
 
   @Post('policy')
   async acceptPolicy(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res, true);
+    const staff = await this.staffPage.signedIn(req, res, { allowPolicyPending: true });
     if (!staff) return;
     await this.core.staffSessions.acceptPolicy(
       staff,
@@ -131,15 +131,15 @@ export class StaffPagesController {
 
   @Get('patients')
   async patients(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
-    this.render(req, res, staff, 'staff/patients.njk', { title: 'Find a patient' });
+    this.staffPage.render(req, res, staff, 'staff/patients.njk', { title: 'Find a patient' });
   }
 
   /** POST, so the NHS number or name searched for never appears in an address. */
   @Post('patients/search')
   async search(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const query = String((req.body as { query?: string }).query ?? '').trim();
     let results: Awaited<ReturnType<GatewayCore['viewPatient']['search']>> = [];
@@ -148,7 +148,7 @@ export class StaffPagesController {
     } catch (error) {
       if (!(error instanceof ConnectError) && !(error instanceof DomainError)) throw error;
     }
-    this.render(req, res, staff, 'staff/patients.njk', {
+    this.staffPage.render(req, res, staff, 'staff/patients.njk', {
       title: 'Find a patient',
       query,
       searched: true,
@@ -158,11 +158,11 @@ export class StaffPagesController {
 
   @Get('patients/:ref')
   async patient(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const nhsNumber = this.patientOf(req);
     const page = await this.core.viewPatient.execute(staff, nhsNumber);
-    this.render(req, res, staff, 'staff/patient.njk', {
+    this.staffPage.render(req, res, staff, 'staff/patient.njk', {
       title: 'Patient',
       ref: String(req.params.ref),
       sent: req.query.sent === '1',
@@ -174,7 +174,7 @@ export class StaffPagesController {
 
   @Post('patients/:ref/messages')
   async sendMessage(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const nhsNumber = this.patientOf(req);
     const body = req.body as Record<string, string | undefined>;
@@ -190,7 +190,7 @@ export class StaffPagesController {
   /** Multipart: the CSRF field and the message come before the file, which streams to the vault. */
   @Post('patients/:ref/documents')
   async sendDocument(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) {
       req.resume();
       return;
@@ -227,20 +227,27 @@ export class StaffPagesController {
 
   @Get('inbox')
   async inbox(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const filter =
       (['unread', 'read', 'all'] as const).find((f) => f === req.query.filter) ?? 'unread';
     const items = await this.core.listInbox.execute(staff, filter as InboxFilter);
-    this.render(req, res, staff, 'staff/inbox.njk', { title: 'Patient responses', items, filter });
+    this.staffPage.render(req, res, staff, 'staff/inbox.njk', {
+      title: 'Patient responses',
+      items,
+      filter,
+    });
   }
 
   @Get('responses/:id')
   async response(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const link = await this.core.viewResponse.execute(staff, String(req.params.id));
-    this.render(req, res, staff, 'staff/response.njk', { title: 'Patient response', link });
+    this.staffPage.render(req, res, staff, 'staff/response.njk', {
+      title: 'Patient response',
+      link,
+    });
   }
 
   @Get('responses/:id/photos/:mediaId')
@@ -255,7 +262,7 @@ export class StaffPagesController {
 
   @Post('responses/:id/save')
   async save(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     await this.core.saveToRecord.execute(staff, String(req.params.id));
     res.redirect(303, `/staff/responses/${String(req.params.id)}`);
@@ -263,10 +270,10 @@ export class StaffPagesController {
 
   @Get('responses/:id/delete')
   async deletePage(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     await this.core.viewResponse.execute(staff, String(req.params.id));
-    this.render(req, res, staff, 'staff/delete.njk', {
+    this.staffPage.render(req, res, staff, 'staff/delete.njk', {
       title: 'Delete response',
       requestId: String(req.params.id),
     });
@@ -274,7 +281,7 @@ export class StaffPagesController {
 
   @Post('responses/:id/delete')
   async delete(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     try {
       await this.core.deleteResponse.execute(
@@ -284,7 +291,7 @@ export class StaffPagesController {
       );
     } catch (error) {
       if (error instanceof GatewayError && error.code === GatewayErrorCode.ReasonRequired) {
-        return this.render(
+        return this.staffPage.render(
           req,
           res,
           staff,
@@ -304,10 +311,10 @@ export class StaffPagesController {
 
   @Get('admin')
   async admin(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const pending = await this.core.manageStaff.pending(staff);
-    this.render(req, res, staff, 'staff/admin.njk', {
+    this.staffPage.render(req, res, staff, 'staff/admin.njk', {
       title: 'Staff approvals',
       pending,
       done: typeof req.query.done === 'string' ? 'Done.' : '',
@@ -316,7 +323,7 @@ export class StaffPagesController {
 
   @Post('admin/suspend')
   async suspend(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const body = req.body as Record<string, string | undefined>;
     await this.core.manageStaff.suspend(
@@ -329,7 +336,7 @@ export class StaffPagesController {
 
   @Post('admin/:staffId/approve')
   async approve(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     await this.core.manageStaff.approve(staff, String(req.params.staffId), ['clinician']);
     res.redirect(303, '/staff/admin?done=approved');
@@ -337,7 +344,7 @@ export class StaffPagesController {
 
   @Post('admin/:staffId/reject')
   async reject(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     await this.core.manageStaff.reject(
       staff,
@@ -348,7 +355,7 @@ export class StaffPagesController {
   }
 
   private async sendPhoto(req: Request, res: Response, download: boolean): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const stored = await this.core.viewResponse.photo(
       staff,
@@ -371,53 +378,6 @@ export class StaffPagesController {
     const nhs = this.refs.open(String(req.params.ref ?? ''));
     if (!nhs) throw new GatewayError(GatewayErrorCode.ResponseNotFound, 'Patient not found');
     return nhs;
-  }
-
-  /** The signed-in member of staff, or a redirect to sign in (or to the policy) and null. */
-  private async staff(
-    req: Request,
-    res: Response,
-    allowPolicyPending = false,
-  ): Promise<ResolvedStaff | null> {
-    try {
-      const staff = await this.core.staffSessions.resolve(
-        req.cookies?.[STAFF_COOKIE] as string | undefined,
-      );
-      if (!staff.policyAccepted && !allowPolicyPending) {
-        res.redirect(303, '/staff/policy');
-        return null;
-      }
-      return staff;
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === GatewayErrorCode.SessionRequired) {
-        res.clearCookie(STAFF_COOKIE, { path: '/' });
-        res.redirect(303, '/staff/sign-in');
-        return null;
-      }
-      throw error;
-    }
-  }
-
-  private render(
-    req: Request,
-    res: Response,
-    staff: ResolvedStaff | null,
-    view: string,
-    locals: Record<string, unknown>,
-    status = 200,
-  ): void {
-    this.pages.render(
-      req,
-      res,
-      view,
-      {
-        serviceName: SERVICE_NAME,
-        homeHref: '/staff/inbox',
-        ...staffNav(staff),
-        ...locals,
-      },
-      status,
-    );
   }
 }
 
