@@ -1,6 +1,8 @@
 // The clinician and administrator pages over HTTP against the real database, with fake identity,
 // messaging and media vault: sign-in, search, compose with a photo request, inbox, response,
 // photo, save to record, delete with a reason, approvals — and another organisation's ids.
+import { GatewayErrorCode } from '../src/domain/gateway-error';
+import { hashSessionSecret } from '../src/domain/link-token';
 import { fakeJpeg } from './support/fakes';
 import { csrfOf, PageClient } from './support/http-client';
 import { startWeb, type WebHarness } from './support/web-harness';
@@ -58,6 +60,23 @@ describe('staff pages', () => {
     });
     expect(wrong.status).toBe(401);
     expect((await client.get('/staff/inbox')).location).toBe('/staff/sign-in');
+  });
+
+  it('keeps a signed-out session signed out when a refresh was under way', async () => {
+    const clinician = await signIn('clinician@nhs.net');
+    const id = hashSessionSecret(clinician.cookies.get('cairn_staff')!);
+    const stored = await h.db.staffSessions.findOne({ _id: id }).lean().exec();
+    expect(stored?.refreshToken).toBeTruthy();
+    const inbox = await clinician.get('/staff/inbox');
+    expect((await clinician.post('/staff/sign-out', { _csrf: csrfOf(inbox.body) })).status).toBe(
+      303,
+    );
+    // A refresh that had read the session before the sign-out finishes after it.
+    await expect(h.core.staffSessions.refresh(id, stored!.refreshToken!)).rejects.toMatchObject({
+      code: GatewayErrorCode.SessionRequired,
+    });
+    expect(await h.db.staffSessions.countDocuments({ _id: id })).toBe(0);
+    expect((await clinician.get('/staff/inbox')).location).toBe('/staff/sign-in');
   });
 
   it('takes a clinician from search to a photo request, the reply, save to record and delete', async () => {

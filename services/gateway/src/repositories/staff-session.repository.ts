@@ -13,26 +13,29 @@ export interface StoredStaffSession {
 export class StaffSessionRepository {
   constructor(private readonly db: GatewayDatabase) {}
 
+  /** A new session (sign-in). */
   async save(id: string, tokens: StaffTokens, staff: VerifiedStaff, now: Date): Promise<void> {
     await this.db.staffSessions
       .updateOne(
         { _id: id },
         {
-          $set: {
-            stage: staff.policyAccepted ? 'active' : 'policy',
-            accessToken: tokens.accessToken,
-            refreshToken: tokens.refreshToken,
-            accessExpiresAt: tokens.accessExpiresAt,
-            staffId: staff.staffId,
-            odsCode: staff.odsCode,
-            roles: [...staff.roles],
-            expiresAt: tokens.refreshExpiresAt,
-          },
+          $set: sessionFields(tokens, staff),
           $setOnInsert: { createdAt: now, pendingEmail: null },
         },
         { upsert: true },
       )
       .exec();
+  }
+
+  /**
+   * New tokens for a session that still exists. False when it is gone (signed out meanwhile):
+   * a refresh racing a sign-out must not bring the session back.
+   */
+  async replaceTokens(id: string, tokens: StaffTokens, staff: VerifiedStaff): Promise<boolean> {
+    const result = await this.db.staffSessions
+      .updateOne({ _id: id }, { $set: sessionFields(tokens, staff) })
+      .exec();
+    return result.matchedCount > 0;
   }
 
   async find(id: string): Promise<StoredStaffSession | null> {
@@ -62,4 +65,17 @@ export class StaffSessionRepository {
   async delete(id: string): Promise<void> {
     await this.db.staffSessions.deleteOne({ _id: id }).exec();
   }
+}
+
+function sessionFields(tokens: StaffTokens, staff: VerifiedStaff) {
+  return {
+    stage: staff.policyAccepted ? 'active' : 'policy',
+    accessToken: tokens.accessToken,
+    refreshToken: tokens.refreshToken,
+    accessExpiresAt: tokens.accessExpiresAt,
+    staffId: staff.staffId,
+    odsCode: staff.odsCode,
+    roles: [...staff.roles],
+    expiresAt: tokens.refreshExpiresAt,
+  };
 }

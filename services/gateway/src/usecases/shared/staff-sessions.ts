@@ -5,7 +5,7 @@ import { GatewayError, GatewayErrorCode } from '../../domain/gateway-error';
 import { hashSessionSecret, mintSessionSecret } from '../../domain/link-token';
 import { Clock } from '../../domain/settings';
 import type { StaffContext } from '../../domain/staff-context';
-import type { StaffIdentity } from '../../ports/staff-identity.port';
+import type { StaffIdentity, StaffTokens, VerifiedStaff } from '../../ports/staff-identity.port';
 import type { StaffSessionRepository } from '../../repositories/staff-session.repository';
 
 const REFRESH_BEFORE_MS = 60_000;
@@ -69,40 +69,29 @@ export class StaffSessions {
   async resolve(secret: string | undefined): Promise<ResolvedStaff> {
     if (!secret) throw signInRequired();
     const id = hashSessionSecret(secret);
-    let session = await this.sessions.find(id);
+    const session = await this.sessions.find(id);
     const now = this.clock.now();
     if (!session || session.expiresAt.getTime() <= now.getTime()) throw signInRequired();
     if (session.tokens.accessExpiresAt.getTime() - REFRESH_BEFORE_MS <= now.getTime()) {
-      session = await this.refresh(id, session.tokens.refreshToken);
+      return resolvedStaff(id, await this.refresh(id, session.tokens.refreshToken));
     }
-    let staff;
+    let staff: VerifiedStaff;
     try {
       staff = await this.identity.verify(session.tokens.accessToken);
     } catch {
       await this.sessions.delete(id);
       throw signInRequired();
     }
-    if (!staff.odsCode) throw signInRequired();
-    return {
-      accessToken: session.tokens.accessToken,
-      staffId: staff.staffId,
-      odsCode: staff.odsCode,
-      roles: staff.roles,
-      platformRoles: staff.platformRoles ?? [],
-      policyAccepted: staff.policyAccepted,
-      sessionId: id,
-    };
+    return resolvedStaff(id, { tokens: session.tokens, staff });
   }
 
-  /** After accepting the policy: new tokens carry the accepted version. */
-  async refresh(id: string, refreshToken: string) {
+  /** New tokens for the session (after accepting the policy they carry the accepted version). */
+  async refresh(id: string, refreshToken: string): Promise<SessionTokens> {
     try {
       const tokens = await this.identity.refresh(refreshToken);
       const staff = await this.identity.verify(tokens.accessToken);
-      await this.sessions.save(id, tokens, staff, this.clock.now());
-      const session = await this.sessions.find(id);
-      if (!session) throw signInRequired();
-      return session;
+      if (!(await this.sessions.replaceTokens(id, tokens, staff))) throw signInRequired();
+      return { tokens, staff };
     } catch {
       await this.sessions.delete(id);
       throw signInRequired();
@@ -123,6 +112,25 @@ export class StaffSessions {
     await this.sessions.delete(id);
     if (session) await this.identity.signOut(session.tokens.refreshToken).catch(() => undefined);
   }
+}
+
+interface SessionTokens {
+  readonly tokens: StaffTokens;
+  readonly staff: VerifiedStaff;
+}
+
+/** The staff member of a session whose access token has just been verified. */
+function resolvedStaff(sessionId: string, { tokens, staff }: SessionTokens): ResolvedStaff {
+  if (!staff.odsCode) throw signInRequired();
+  return {
+    accessToken: tokens.accessToken,
+    staffId: staff.staffId,
+    odsCode: staff.odsCode,
+    roles: staff.roles,
+    platformRoles: staff.platformRoles ?? [],
+    policyAccepted: staff.policyAccepted,
+    sessionId,
+  };
 }
 
 function signInRequired() {
