@@ -113,6 +113,3 @@ export async function inParallel<T, R>(
   }
   return out;
 }
-
-// Shared with every service (libs/platform); re-exported so repositories keep one import.
-export { isDuplicateKey } from '@cairn/platform';

@@ -1,6 +1,7 @@
 // Per-subject data keys and salts (see payload.schema.ts). A key is created on first use with an
 // insert that only one writer can win, so concurrent consumers agree on one key per subject.
-import { bytesOf, isDuplicateKey, type LedgerDatabase } from './ledger-database';
+import { isDuplicateKey } from '@cairn/platform';
+import { bytesOf, type LedgerDatabase } from './ledger-database';
 
 export interface SubjectKeyMaterial {
   readonly wrappedKey: Uint8Array;

@@ -1,5 +1,6 @@
 // Signed tree heads as stored, and which of them still need publishing.
-import { bytesOf, isDuplicateKey, type LedgerDatabase } from './ledger-database';
+import { isDuplicateKey } from '@cairn/platform';
+import { bytesOf, type LedgerDatabase } from './ledger-database';
 
 export interface SignedHead {
   readonly treeSize: number;

@@ -24,13 +24,12 @@ import {
   type NodeReader,
   type StoredNode,
 } from '@cairn/merkle';
-import type { Logger } from '@cairn/platform';
+import { isDuplicateKey, type Logger } from '@cairn/platform';
 import { LeafKind, type ActorKind, type NewLeaf, type StoredLeaf } from '../domain/leaf';
 import {
   bytesOf,
   inParallel,
   insertIgnoringDuplicates,
-  isDuplicateKey,
   type LedgerDatabase,
 } from './ledger-database';
 import { leafKey, TREE_STATE_ID } from './tree.schema';

@@ -67,6 +67,3 @@ export class GatewayDatabase {
     ]);
   }
 }
-
-// Shared with every service (libs/platform); re-exported so repositories keep one import.
-export { isDuplicateKey } from '@cairn/platform';

@@ -1,6 +1,7 @@
 // Batches and their recipient lists.
+import { isDuplicateKey } from '@cairn/platform';
 import type { Outbox, OutboxEntry } from '@cairn/events';
-import { isDuplicateKey, type MessagingDatabase } from './messaging-database';
+import { type MessagingDatabase } from './messaging-database';
 import type { BatchDoc, BatchRecipientInput } from './schemas';
 
 export class BatchRepository {

@@ -1,9 +1,10 @@
 // Messages and refusals: the only code touching those collections. Writes that change a
 // message's state carry their events (outbox) and name the expected current status, so two
 // writers (a receipt and a time-out, two dispatchers) cannot both apply.
+import { isDuplicateKey } from '@cairn/platform';
 import type { Outbox, OutboxEntry } from '@cairn/events';
 import { isFinal, type MessageStatus } from '../domain/message';
-import { isDuplicateKey, type MessagingDatabase } from './messaging-database';
+import { type MessagingDatabase } from './messaging-database';
 import type { MessageDoc, RefusalDoc } from './schemas';
 
 export interface MessageRepositoryOptions {

@@ -117,6 +117,3 @@ export function derivedId(prefix: string, ...parts: string[]): string {
     prefix + createHash('sha256').update(parts.join('\u0000')).digest('base64url').slice(0, 26)
   );
 }
-
-// Shared with every service (libs/platform); re-exported so repositories keep one import.
-export { isDuplicateKey } from '@cairn/platform';

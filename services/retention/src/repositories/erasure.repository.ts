@@ -1,11 +1,12 @@
 // Erasure requests: the only code touching the `erasures` collection. Every state change is one
 // conditional single-document write carrying its events (outbox), so two co-signers, a co-sign
 // racing a rejection, or two replicas completing the same saga cannot both win.
+import { isDuplicateKey } from '@cairn/platform';
 import type { Outbox, OutboxEntry } from '@cairn/events';
 import type { Certificate, Erasure, ErasureStatus, ParticipantAnswer } from '../domain/erasure';
 import type { Signature } from '../domain/staff-signer';
 import { erasureFromDoc, scopeToDoc, signatureToDoc } from './mappers';
-import { isDuplicateKey, type RetentionDatabase } from './retention-database';
+import { type RetentionDatabase } from './retention-database';
 import type { ErasureDocument } from './retention.schema';
 
 export class ErasureRepository {

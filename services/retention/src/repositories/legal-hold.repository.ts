@@ -1,4 +1,5 @@
 // Legal holds: the only code touching `legal_holds`.
+import { isDuplicateKey } from '@cairn/platform';
 import type { Outbox, OutboxEntry } from '@cairn/events';
 import type { Scope } from '../domain/erasure';
 import type { LegalHold } from '../domain/legal-hold';
@@ -10,7 +11,7 @@ import {
   signatureFromDoc,
   signatureToDoc,
 } from './mappers';
-import { isDuplicateKey, type RetentionDatabase } from './retention-database';
+import { type RetentionDatabase } from './retention-database';
 import type { LegalHoldDocument } from './retention.schema';
 
 function fromDoc(doc: LegalHoldDocument): LegalHold {

@@ -1,9 +1,9 @@
 // Document ↔ domain conversions shared by the repositories.
+import { bytesOf } from '@cairn/platform';
 import type { StaffRole } from '@cairn/auth';
 import type { Erasure, Scope } from '../domain/erasure';
 import type { PatientLifecycle } from '../domain/patient-lifecycle';
 import type { Signature } from '../domain/staff-signer';
-import { bytesOf } from './retention-database';
 import type { ErasureDocument, PatientDocument, ScopeDoc, SignatureDoc } from './retention.schema';
 
 export function scopeToDoc(scope: Scope): ScopeDoc {

@@ -68,6 +68,3 @@ export class RetentionDatabase {
     await ensureCollections(Object.values(this.models));
   }
 }
-
-// Shared with every service (libs/platform); re-exported so repositories keep one import.
-export { bytesOf, isDuplicateKey } from '@cairn/platform';

@@ -1,12 +1,9 @@
 // Content flags for the organisation's clinical lead. The flag id derives from the message id, so
 // a retried send flags once.
+import { isDuplicateKey } from '@cairn/platform';
 import type { Outbox } from '@cairn/events';
 import type { MessagingEvents } from '../../events/messaging-events';
-import {
-  derivedId,
-  isDuplicateKey,
-  type MessagingDatabase,
-} from '../../repositories/messaging-database';
+import { derivedId, type MessagingDatabase } from '../../repositories/messaging-database';
 import type { FlagDoc, MessageDoc } from '../../repositories/schemas';
 
 export class FlagRepository {

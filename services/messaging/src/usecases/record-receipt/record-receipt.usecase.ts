@@ -3,16 +3,13 @@
 // "delivered" is ignored. A receipt for an id we do not know is recorded with an event and
 // answered normally (a provider retrying it forever helps nobody); the id is never trusted
 // beyond a look-up.
+import { isDuplicateKey } from '@cairn/platform';
 import type { Clock } from '../../domain/clock';
 import { canMove, type MessageStatus } from '../../domain/message';
 import type { MessagingEvents } from '../../events/messaging-events';
 import type { Receipt } from '../../providers/sms-provider.port';
 import type { MessageRepository } from '../../repositories/message.repository';
-import {
-  derivedId,
-  isDuplicateKey,
-  type MessagingDatabase,
-} from '../../repositories/messaging-database';
+import { derivedId, type MessagingDatabase } from '../../repositories/messaging-database';
 import type { Outbox } from '@cairn/events';
 
 /** retry: the message is still being handed over; the provider should send the receipt again. */
