@@ -129,28 +129,34 @@ export class EraseDataUseCase {
     // 3. Batches: the patient's place in each recipient list, and those recipients' refusals;
     //    for the whole organisation the batches themselves.
     if (nhsNumber) {
-      for (const batchId of batchIds) {
-        const refusalId = SendMessageUseCase.messageId(
-          organisation,
-          SendBatchUseCase.recipientKey(batchId, nhsNumber),
+      for (let i = 0; i < batchIds.length; i += CHUNK) {
+        const ids = batchIds.slice(i, i + CHUNK);
+        // A recipient's refusal has an id derived from the batch and the patient.
+        const refusalIds = ids.map((batchId) =>
+          SendMessageUseCase.messageId(
+            organisation,
+            SendBatchUseCase.recipientKey(batchId, nhsNumber),
+          ),
         );
-        await this.awaitOutbox(this.db.refusals, [refusalId]);
+        await this.awaitOutbox(this.db.refusals, refusalIds);
         await count(
           'refusals',
-          (await this.db.refusals.deleteMany({ _id: refusalId }).exec()).deletedCount,
+          (await this.db.refusals.deleteMany({ _id: { $in: refusalIds } }).exec()).deletedCount,
         );
-        const input = (await this.db.batchInputs.findOne({ _id: batchId }).lean().exec()) as {
-          recipients: BatchRecipientInput[];
-        } | null;
-        if (!input?.recipients.some((r) => r.nhsNumber === nhsNumber)) continue;
-        let removed = 0;
-        const recipients = input.recipients.map((r) => {
-          if (r.nhsNumber !== nhsNumber) return r;
-          removed++;
-          return { nhsNumber: '', personalisation: {}, erased: true };
-        });
-        await this.db.batchInputs.updateOne({ _id: batchId }, { $set: { recipients } }).exec();
-        await count('batchRecipients', removed);
+        const inputs = (await this.db.batchInputs
+          .find({ _id: { $in: ids }, 'recipients.nhsNumber': nhsNumber }, { recipients: 1 })
+          .lean()
+          .exec()) as { _id: string; recipients: BatchRecipientInput[] }[];
+        for (const input of inputs) {
+          let removed = 0;
+          const recipients = input.recipients.map((r) => {
+            if (r.nhsNumber !== nhsNumber) return r;
+            removed++;
+            return { nhsNumber: '', personalisation: {}, erased: true };
+          });
+          await this.db.batchInputs.updateOne({ _id: input._id }, { $set: { recipients } }).exec();
+          await count('batchRecipients', removed);
+        }
       }
     } else {
       await this.deleteOwned(count, 'refusals', this.db.refusals, organisation);
