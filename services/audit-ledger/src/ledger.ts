@@ -168,7 +168,7 @@ export async function startLedger(
     {
       groupId: config.LEDGER_CONSUMER_GROUP,
       topicPattern: config.LEDGER_TOPIC_PATTERN,
-      excludeTopics: config.LEDGER_EXCLUDE_TOPICS,
+      excludeTopics: [config.LEDGER_EVENTS_TOPIC, ...config.LEDGER_EXCLUDE_TOPICS],
       refreshMs: config.LEDGER_TOPIC_REFRESH,
       sessionTimeoutMs: config.LEDGER_CONSUMER_SESSION_TIMEOUT,
       maxBatch: config.LEDGER_MAX_BATCH,

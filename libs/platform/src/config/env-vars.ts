@@ -125,6 +125,15 @@ export const envVar = {
       echo: false,
     }),
 
+  /** Comma-separated values, each trimmed, empty entries dropped: "" is the empty list. */
+  list: () =>
+    envValue('a comma-separated list', (raw) =>
+      raw
+        .split(',')
+        .map((entry) => entry.trim())
+        .filter(Boolean),
+    ),
+
   /** A non-empty string. */
   text: () => envValue('a non-empty string', (raw) => (raw.trim() === '' ? undefined : raw.trim())),
 };

@@ -53,6 +53,12 @@ describe('envVar builders', () => {
     }
   });
 
+  it('list: comma-separated, trimmed, empty entries dropped', () => {
+    expect(read(envVar.list(), ' a , b,,c ')).toEqual({ value: ['a', 'b', 'c'] });
+    expect(read(envVar.list(), '')).toEqual({ value: [] });
+    expect(read(envVar.list(), ' , ')).toEqual({ value: [] });
+  });
+
   it('mongoUri: mongodb:// or mongodb+srv://, never echoed', () => {
     for (const good of [
       'mongodb://127.0.0.1:27017/identity',

@@ -28,11 +28,11 @@ function problems(env: Record<string, string>): string[] {
 }
 
 describe('ledger configuration', () => {
-  it('defaults to every service topic but its own', () => {
+  it('defaults to every service topic, with no further exclusions', () => {
     const config = loadConfig(ledgerConfigSchema, base);
     expect(config.LEDGER_TOPIC_PATTERN.test('cairn.identity.events.v1')).toBe(true);
     expect(config.LEDGER_TOPIC_PATTERN.test('cairn.identity.events.v1.dlq')).toBe(false);
-    expect(config.LEDGER_EXCLUDE_TOPICS).toEqual(['cairn.audit-ledger.events.v1']);
+    expect(config.LEDGER_EXCLUDE_TOPICS).toEqual([]);
     expect(config.LEDGER_BLOB_IMMUTABILITY_DAYS).toBe(0);
     expect(config.IDENTITY_AUDIENCE).toBe('cairn');
     // Normalised the way identity normalises its own issuer.

@@ -58,18 +58,11 @@ export const ledgerConfigSchema = baseConfigSchema
     /** Topics the ledger records: every service's event topic. Tests narrow it to their own. */
     LEDGER_TOPIC_PATTERN: regex().default(/^cairn\..+\.events\.v1$/),
     /**
-     * Topics matching the pattern that are not recorded. The ledger's own topic by default: its
-     * TreeHeadSigned events would otherwise grow the tree, which triggers another head, forever.
+     * Further topics matching the pattern that are not recorded. The ledger's own events topic
+     * (LEDGER_EVENTS_TOPIC) is never recorded whatever this says: its TreeHeadSigned events would
+     * otherwise grow the tree, which triggers another head, forever.
      */
-    LEDGER_EXCLUDE_TOPICS: envVar
-      .text()
-      .transform((raw) =>
-        raw
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
-      )
-      .default([LEDGER_EVENTS_TOPIC]),
+    LEDGER_EXCLUDE_TOPICS: envVar.list().default([]),
     /** How often the topic list is re-read so new matching topics are picked up without a restart. */
     LEDGER_TOPIC_REFRESH: envVar.duration().default(30_000),
     /**

@@ -37,7 +37,6 @@ export async function ledgerTestEnv(
       LEDGER_CONSUMER_GROUP: uniqueName('ledger-group'),
       LEDGER_CONSUMER_SESSION_TIMEOUT: '6s',
       LEDGER_EVENTS_TOPIC: `cairn.${prefix}-audit-ledger.events.v1`,
-      LEDGER_EXCLUDE_TOPICS: `cairn.${prefix}-audit-ledger.events.v1`,
       LEDGER_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
       LEDGER_KEK: randomBytes(32).toString('base64'),
       LEDGER_SIGNING_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),

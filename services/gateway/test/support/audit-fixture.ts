@@ -128,7 +128,6 @@ export async function startAuditFixture(
           LEDGER_CONSUMER_GROUP: uniqueName('ledger-group'),
           LEDGER_CONSUMER_SESSION_TIMEOUT: '6s',
           LEDGER_EVENTS_TOPIC: `cairn.${prefix}-audit-ledger.events.v1`,
-          LEDGER_EXCLUDE_TOPICS: `cairn.${prefix}-audit-ledger.events.v1`,
           LEDGER_IDENTITY_EVENTS_TOPIC: `cairn.${prefix}-identity.events.v1`,
           LEDGER_RETENTION_EVENTS_TOPIC: `cairn.${prefix}-retention.events.v1`,
           LEDGER_PSEUDONYM_KEY: randomBytes(32).toString('base64'),
