@@ -335,6 +335,47 @@ describe('history', () => {
     expect(viewed.patient).toBe(ANN);
   });
 
+  it('pages a history without skipping messages created in the same millisecond', async () => {
+    const [PAGED] = nhsNumbers(1, 943_476_200);
+    const at = new Date('2026-01-05T10:00:00.000Z');
+    const ids = ['m_paged_a', 'm_paged_b', 'm_paged_c', 'm_paged_d', 'm_paged_e'];
+    // Written as a batch writes them: same instant, no hand-over due (cancelled).
+    await h.handle.database.messages.collection.insertMany(
+      ids.map((_id) => ({
+        _id: _id as never,
+        organisation: ORG,
+        nhsNumber: PAGED!,
+        mobile: mobileFor(9),
+        text: 'Your results are ready.',
+        status: 'cancelled',
+        encoding: 'gsm7',
+        characters: 23,
+        segments: 1,
+        warnings: [],
+        sentBy: 'staff-1',
+        idempotencyKey: _id,
+        attempts: 0,
+        createdAt: at,
+        updatedAt: at,
+      })),
+    );
+    const { client } = await h.client({ sub: 'staff-pager' });
+    const seen: string[] = [];
+    let pageToken = '';
+    let pages = 0;
+    do {
+      const page = await client.listPatientMessages({ nhsNumber: PAGED!, pageSize: 2, pageToken });
+      seen.push(...page.messages.map((m) => m.id));
+      pageToken = page.nextPageToken;
+      pages += 1;
+    } while (pageToken && pages < 10);
+    expect(seen).toEqual([...ids].reverse());
+    expect(pages).toBe(3);
+    expect((await code(client.listPatientMessages({ nhsNumber: PAGED!, pageToken: 'x' })))[0]).toBe(
+      Code.InvalidArgument,
+    );
+  });
+
   it('refuses anonymous callers and auditors', async () => {
     const anonymous = createClient(
       MessagingService,

@@ -5,6 +5,7 @@ import { isDuplicateKey } from '@cairn/platform';
 import type { Outbox, OutboxEntry } from '@cairn/events';
 import { isFinal, type MessageStatus } from '../domain/message';
 import { type MessagingDatabase } from './messaging-database';
+import { afterCursor, type PageCursor } from './page-cursor';
 import type { MessageDoc, RefusalDoc } from './schemas';
 
 export interface MessageRepositoryOptions {
@@ -175,10 +176,9 @@ export class MessageRepository {
     organisation: string,
     nhsNumber: string,
     limit: number,
-    before?: Date,
+    after?: PageCursor,
   ): Promise<MessageDoc[]> {
-    const filter: Record<string, unknown> = { organisation, nhsNumber };
-    if (before) filter.createdAt = { $lt: before };
+    const filter = { organisation, nhsNumber, ...afterCursor(after) };
     return (await this.db.messages
       .find(filter, { outbox: 0 })
       .sort({ createdAt: -1, _id: -1 })

@@ -231,7 +231,7 @@ export class MessagingRpc implements ServiceImpl<typeof MessagingService> {
         reason: f.reason,
         createdAt: timestampFromDate(new Date(f.createdAt)),
       })),
-      nextPageToken: rows.length > limit && last ? encodePageToken(new Date(last.createdAt)) : '',
+      nextPageToken: rows.length > limit && last ? encodePageToken(last) : '',
     });
   }
 

@@ -4,6 +4,7 @@ import { isDuplicateKey } from '@cairn/platform';
 import type { Outbox } from '@cairn/events';
 import type { MessagingEvents } from '../../events/messaging-events';
 import { derivedId, type MessagingDatabase } from '../../repositories/messaging-database';
+import { afterCursor, type PageCursor } from '../../repositories/page-cursor';
 import type { FlagDoc, MessageDoc } from '../../repositories/schemas';
 
 export class FlagRepository {
@@ -33,12 +34,10 @@ export class FlagRepository {
     }
   }
 
-  async list(organisation: string, limit: number, before?: Date): Promise<FlagDoc[]> {
-    const filter: Record<string, unknown> = { organisation };
-    if (before) filter.createdAt = { $lt: before };
+  async list(organisation: string, limit: number, after?: PageCursor): Promise<FlagDoc[]> {
     return (await this.db.flags
-      .find(filter, { outbox: 0 })
-      .sort({ createdAt: -1 })
+      .find({ organisation, ...afterCursor(after) }, { outbox: 0 })
+      .sort({ createdAt: -1, _id: -1 })
       .limit(limit)
       .lean()
       .exec()) as FlagDoc[];

@@ -8,6 +8,7 @@ import { MessagingError, MessagingErrorCode } from '../../domain/messaging-error
 import type { MessagingEvents } from '../../events/messaging-events';
 import type { MessageRepository } from '../../repositories/message.repository';
 import type { MessagingDatabase } from '../../repositories/messaging-database';
+import type { PageCursor } from '../../repositories/page-cursor';
 import type { MessageDoc } from '../../repositories/schemas';
 
 export interface Page<T> {
@@ -15,18 +16,20 @@ export interface Page<T> {
   readonly nextPageToken: string;
 }
 
-/** Page tokens: the createdAt (ms) of the last item shown. */
-export function decodePageToken(token: string): Date | undefined {
+/** Page tokens: "<createdAt ms>:<_id>" of the last item shown, base64url. */
+export function decodePageToken(token: string): PageCursor | undefined {
   if (token === '') return undefined;
-  const ms = Number(Buffer.from(token, 'base64url').toString());
-  if (!Number.isSafeInteger(ms) || ms <= 0) {
+  const match = /^(\d{1,15}):([\w-]{1,128})$/.exec(Buffer.from(token, 'base64url').toString());
+  const ms = Number(match?.[1]);
+  if (!match || !Number.isSafeInteger(ms) || ms <= 0) {
     throw new MessagingError(MessagingErrorCode.InvalidPageToken, 'page_token is not valid');
   }
-  return new Date(ms);
+  return { createdAt: new Date(ms), id: match[2]! };
 }
 
-export function encodePageToken(at: Date): string {
-  return Buffer.from(String(at.getTime())).toString('base64url');
+export function encodePageToken(last: { createdAt: Date | string; _id: string }): string {
+  const ms = new Date(last.createdAt).getTime();
+  return Buffer.from(`${ms}:${last._id}`).toString('base64url');
 }
 
 export function pageSize(requested: number, fallback: number, max: number): number {
@@ -77,7 +80,7 @@ export class ReadMessagesUseCase {
     const last = items[items.length - 1];
     return {
       items,
-      nextPageToken: rows.length > limit && last ? encodePageToken(last.createdAt) : '',
+      nextPageToken: rows.length > limit && last ? encodePageToken(last) : '',
     };
   }
 }
