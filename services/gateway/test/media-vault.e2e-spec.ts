@@ -161,9 +161,16 @@ describe('media vault adapter against the real vault', () => {
       .toBuffer();
     const photo = await vault.uploadForPatient({ ...upload, groupId }, bytes(jpeg));
     const officer = await tokens.mint({ org: 'A81001', roles: ['privacy-officer'] });
-    const listed = await vault.listForSubjectAccess(officer, groupId);
+    const listing = await vault.listForSubjectAccess(officer, groupId);
+    expect(listing.includesDeleted).toBe(true);
+    const listed = listing.objects;
     expect(listed.map((o) => o.objectId)).toEqual([photo.mediaId]);
-    expect(listed[0]).toMatchObject({ groupId, kind: 'image', mediaType: 'image/jpeg' });
+    expect(listed[0]).toMatchObject({
+      groupId,
+      kind: 'image',
+      mediaType: 'image/jpeg',
+      deleted: null,
+    });
     const read = await vault.readForSubjectAccess(officer, photo.mediaId);
     expect(read.inline).toBe(false);
     const chunks: Uint8Array[] = [];
@@ -177,6 +184,38 @@ describe('media vault adapter against the real vault', () => {
     expect(await code(vault.readForSubjectAccess(otherOfficer, photo.mediaId))).not.toBe('ok');
     const clinician = await tokens.mint({ org: 'A81001', roles: ['clinician'] });
     expect(await code(vault.listForSubjectAccess(clinician, groupId))).not.toBe('ok');
+  });
+
+  it('lists and reads a photo the patient removed for subject access, marked deleted; staff cannot', async () => {
+    const groupId = `${randomBytes(8).toString('hex')}-4444-4444-4444-444444444444`.slice(0, 36);
+    const jpeg = await sharp({
+      create: { width: 320, height: 240, channels: 3, background: '#60b070' },
+    })
+      .jpeg({ quality: 90 })
+      .toBuffer();
+    const kept = await vault.uploadForPatient({ ...upload, groupId }, bytes(jpeg));
+    const removed = await vault.uploadForPatient(
+      { ...upload, groupId, filename: 'blurred.jpg' },
+      bytes(jpeg),
+    );
+    await vault.discardForPatient({ odsCode: 'A81001', groupId }, removed.mediaId);
+
+    const guardian = await tokens.mint({ org: 'A81001', roles: ['caldicott-guardian'] });
+    const { objects } = await vault.listForSubjectAccess(guardian, groupId);
+    expect(objects.map((o) => [o.objectId, o.deleted?.by ?? null])).toEqual([
+      [kept.mediaId, null],
+      [removed.mediaId, 'patient'],
+    ]);
+    expect(objects[1]!.deleted!.at).toBeInstanceOf(Date);
+    const read = await vault.readForSubjectAccess(guardian, removed.mediaId);
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of read.chunks) chunks.push(chunk);
+    expect(createHash('sha256').update(Buffer.concat(chunks)).digest('hex')).toBe(
+      objects[1]!.storedSha256,
+    );
+    const clinician = await tokens.mint({ org: 'A81001', roles: ['clinician'] });
+    expect(await code(vault.readAsStaff(clinician, removed.mediaId, true))).not.toBe('ok');
+    expect(await code(vault.readAsStaff(clinician, kept.mediaId, true))).toBe('ok');
   });
 
   it('turns the vault refusal of a hostile file into a message for the patient', async () => {

@@ -1,7 +1,8 @@
 // The subject access page over HTTP against the real database, with fake identity, messaging,
 // media vault and retention: a Privacy Officer downloads the ZIP (manifest, files and their
-// SHA-256), a clinician and another organisation are refused, the download is on the record
-// (SubjectAccessPackageAssembled), and a file the vault no longer holds (erased) is not in it.
+// SHA-256, the whole message history over several pages), a clinician and another organisation
+// are refused, the download is on the record (SubjectAccessPackageAssembled), a photo the patient
+// removed before sending is in it marked deleted, and a file the vault has erased is not.
 import { createHash, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -14,7 +15,12 @@ import { createLogger } from '@cairn/platform';
 import { testInfra, uniqueName } from '@cairn/testing';
 import { PatientRefs } from '../src/domain/patient-ref';
 import { GatewayCore } from '../src/gateway-core';
-import type { StoredObjectInfo, StoredObjectStream } from '../src/ports/media-vault.port';
+import type {
+  StoredObjectInfo,
+  StoredObjectStream,
+  SubjectAccessListing,
+} from '../src/ports/media-vault.port';
+import type { MessagePage, SentMessage } from '../src/ports/messaging.port';
 import type { Retention } from '../src/ports/retention.port';
 import { GatewayDatabase } from '../src/repositories/gateway-database';
 import { SUBJECT_ACCESS_VIEW } from '../src/repositories/subject-access.repository';
@@ -39,11 +45,52 @@ const OTHER_ORG = 'B82002';
 const NHS = TEST_PATIENT.nhsNumber;
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-/** The fake vault with subject access: the roles and organisation media-vault itself checks. */
+/** The patient's history as messaging pages it (newest first; the token is an offset). */
+class PagedMessaging extends FakeMessaging {
+  readonly pageCalls: string[] = [];
+  constructor(private readonly all: SentMessage[]) {
+    super();
+  }
+  override async historyPage(
+    _token: string,
+    _nhsNumber: string,
+    pageSize: number,
+    pageToken: string,
+  ): Promise<MessagePage> {
+    this.pageCalls.push(pageToken);
+    const from = pageToken ? Number(pageToken) : 0;
+    const more = from + pageSize < this.all.length;
+    return {
+      messages: this.all.slice(from, from + pageSize),
+      nextPageToken: more ? String(from + pageSize) : '',
+    };
+  }
+}
+
+const HISTORY: SentMessage[] = Array.from({ length: 201 }, (_, i) => ({
+  id: `message-${i}`,
+  text: `Message ${i}`,
+  status: 'delivered',
+  createdAt: new Date(Date.UTC(2026, 0, 1) - i * 60_000),
+  sentBy: 'staff-1',
+}));
+
+/**
+ * The fake vault with subject access: the roles and organisation media-vault itself checks;
+ * logically deleted objects (the patient removed them) are listed marked and readable, erased
+ * ones are gone.
+ */
 class SubjectAccessVault extends FakeMediaVault {
   readonly subjectAccessReads: string[] = [];
+  readonly deletedAt = new Map<string, Date>();
+  readonly erased = new Set<string>();
   constructor(private readonly identity: FakeStaffIdentity) {
     super();
+  }
+
+  override async discardForPatient(upload: unknown, mediaId: string): Promise<void> {
+    this.deletedAt.set(mediaId, new Date());
+    await super.discardForPatient(upload, mediaId);
   }
 
   private async officer(token: string) {
@@ -54,13 +101,19 @@ class SubjectAccessVault extends FakeMediaVault {
     return staff;
   }
 
-  override async listForSubjectAccess(token: string, groupId: string): Promise<StoredObjectInfo[]> {
+  override async listForSubjectAccess(
+    token: string,
+    groupId: string,
+  ): Promise<SubjectAccessListing> {
     const staff = await this.officer(token);
-    return [...this.objects]
+    const objects = [...this.objects]
       .filter(
-        ([, o]) => !o.deleted && o.upload.groupId === groupId && o.upload.odsCode === staff.odsCode,
+        ([id, o]) =>
+          !this.erased.has(id) &&
+          o.upload.groupId === groupId &&
+          o.upload.odsCode === staff.odsCode,
       )
-      .map(([objectId, o]) => ({
+      .map(([objectId, o]): StoredObjectInfo => ({
         objectId,
         groupId,
         kind: 'image',
@@ -75,13 +128,15 @@ class SubjectAccessVault extends FakeMediaVault {
         height: 0,
         pageCount: 0,
         createdAt: new Date(),
+        deleted: o.deleted ? { at: this.deletedAt.get(objectId) ?? null, by: 'patient' } : null,
       }));
+    return { objects, includesDeleted: true };
   }
 
   override async readForSubjectAccess(token: string, mediaId: string): Promise<StoredObjectStream> {
     const staff = await this.officer(token);
     const object = this.objects.get(mediaId);
-    if (!object || object.deleted || object.upload.odsCode !== staff.odsCode) {
+    if (!object || this.erased.has(mediaId) || object.upload.odsCode !== staff.odsCode) {
       throw new ConnectError('no such object', Code.NotFound);
     }
     this.subjectAccessReads.push(mediaId);
@@ -103,6 +158,7 @@ let app: INestApplication;
 let baseUrl: string;
 let core: GatewayCore;
 let vault: SubjectAccessVault;
+let messaging: PagedMessaging;
 const retentionCalls: string[] = [];
 
 beforeAll(async () => {
@@ -117,6 +173,7 @@ beforeAll(async () => {
   identity.accounts.set('cg@nhs.net', account('staff-cg', ORG, ['caldicott-guardian']));
   identity.accounts.set('po-other@nhs.net', account('staff-po-2', OTHER_ORG, ['privacy-officer']));
   vault = new SubjectAccessVault(identity);
+  messaging = new PagedMessaging(HISTORY);
   const retention = {
     subjectAccess: async (token: string, nhsNumber: string) => {
       retentionCalls.push(`${token.split(':')[1]} ${nhsNumber}`);
@@ -130,7 +187,7 @@ beforeAll(async () => {
     db,
     {
       vault,
-      messaging: new FakeMessaging(),
+      messaging,
       directory: new FakeDirectory(),
       record: new FakeClinicalRecord(),
       identity,
@@ -178,8 +235,14 @@ async function signIn(email: string): Promise<PageClient> {
   return client;
 }
 
-/** A clinician asks for a photo; the patient replies with text and one photo. */
-async function patientReplied(text: string): Promise<{ requestId: string; photo: Buffer }> {
+/**
+ * A clinician asks for a photo; the patient replies with text and one photo (having first
+ * attached another and removed it, when `removedFirst`).
+ */
+async function patientReplied(
+  text: string,
+  options: { removedFirst?: boolean } = {},
+): Promise<{ requestId: string; photo: Buffer; removed?: { id: string; bytes: Buffer } }> {
   const issued = await core.issueLink.execute(CLINICIAN, {
     nhsNumber: NHS,
     message: 'Please send a photo of the rash on your arm.',
@@ -196,17 +259,32 @@ async function patientReplied(text: string): Promise<{ requestId: string; photo:
   if (session.outcome !== 'verified') throw new Error('expected verified');
   const link = await core.patientSessions.resolve(session.sessionSecret);
   await core.saveText.execute(link, text);
-  const photo = fakeJpeg(5000);
-  photo.write('unique-' + randomBytes(4).toString('hex'), 100);
-  await core.attachPhoto.execute(link, {
-    filename: 'arm.jpg',
-    declaredType: 'image/jpeg',
-    body: (async function* () {
-      yield photo;
-    })(),
-  });
+  const attach = async (filename: string) => {
+    const bytes = fakeJpeg(5000);
+    bytes.write('unique-' + randomBytes(4).toString('hex'), 100);
+    const attached = await core.attachPhoto.execute(
+      await core.patientSessions.resolve(session.sessionSecret),
+      {
+        filename,
+        declaredType: 'image/jpeg',
+        body: (async function* () {
+          yield bytes;
+        })(),
+      },
+    );
+    return { bytes, id: attached.mediaId };
+  };
+  let removed: { id: string; bytes: Buffer } | undefined;
+  if (options.removedFirst) {
+    removed = await attach('blurred.jpg');
+    await core.removePhoto.execute(
+      await core.patientSessions.resolve(session.sessionSecret),
+      removed.id,
+    );
+  }
+  const photo = (await attach('arm.jpg')).bytes;
   await core.submitResponse.execute(await core.patientSessions.resolve(session.sessionSecret));
-  return { requestId: issued.requestId!, photo };
+  return { requestId: issued.requestId!, photo, removed };
 }
 
 /** POSTs the form like a browser and returns the raw answer (bytes, not text). */
@@ -297,6 +375,12 @@ describe('subject access package', () => {
       notIncluded: ['audit-ledger: not configured'],
     });
     expect(manifest.counts.mediaObjects).toBe(1);
+    // The whole history, followed over messaging's pages (200 a page).
+    expect(manifest.counts.messages).toBe(HISTORY.length);
+    const messages = JSON.parse(files.get('messaging/messages.json')!.toString());
+    expect(messages.messages.map((m: { id: string }) => m.id)).toEqual(HISTORY.map((m) => m.id));
+    expect(messages.complete).toBe(true);
+    expect(messaging.pageCalls.slice(-2)).toEqual(['', '200']);
     expect(manifest.counts.responses).toBeGreaterThanOrEqual(1);
     expect(manifest.sources.find((s) => s.service === 'retention')?.status).toBe('included');
     expect(JSON.parse(files.get('identity/patient.json')!.toString()).patient.name).toBe(
@@ -363,14 +447,45 @@ describe('subject access package', () => {
     expect((await packageEvents()).length).toBe(before);
   });
 
+  it('contains a photo the patient removed before sending, marked deleted, read for subject access', async () => {
+    const { requestId, photo, removed } = await patientReplied('Third reply.', {
+      removedFirst: true,
+    });
+    // Staff see only the photo sent: the removed one is hidden from them.
+    await expect(vault.readAsStaff('', removed!.id, true)).rejects.toThrow();
+
+    const officer = await signIn('po@nhs.net');
+    const files = await unzip((await download(officer, NHS)).bytes);
+    const deletedPath = `media-vault/${requestId}/deleted/${removed!.id}-blurred.jpg`;
+    expect(files.get(deletedPath)).toEqual(removed!.bytes);
+    const keptPath = [...files.keys()].find(
+      (p) => p.startsWith(`media-vault/${requestId}/`) && p.endsWith('-arm.jpg'),
+    );
+    expect(keptPath).not.toContain('/deleted/');
+    expect(files.get(keptPath!)).toEqual(photo);
+
+    const objects = JSON.parse(files.get('media-vault/objects.json')!.toString());
+    const listed = objects.objects.find((o: { objectId: string }) => o.objectId === removed!.id);
+    expect(listed).toMatchObject({ path: deletedPath, deleted: { by: 'patient' } });
+    expect(Date.parse(listed.deleted.at)).not.toBeNaN();
+    expect(objects.notReturnedByVault).not.toContain(removed!.id);
+    expect(vault.subjectAccessReads).toContain(removed!.id);
+
+    const manifest = JSON.parse(files.get('manifest.json')!.toString('utf8')) as Manifest;
+    expect(manifest.counts.deletedMediaObjects).toBe(1);
+    expect(manifest.files.map((f) => f.path)).toContain(deletedPath);
+    expect(manifest.failed).toEqual([]);
+    expect(manifest.notIncluded).toEqual(['audit-ledger: not configured']);
+  });
+
   it('no longer contains a file the vault has erased, and says the gateway still named it', async () => {
     const { photo } = await patientReplied('Second reply.');
     const officer = await signIn('po@nhs.net');
     const first = await unzip((await download(officer, NHS)).bytes);
-    const [id, object] = [...vault.objects].find(([, o]) => o.bytes.equals(photo))!;
+    const [id] = [...vault.objects].find(([, o]) => o.bytes.equals(photo))!;
     expect([...first.values()].some((bytes) => bytes.equals(photo))).toBe(true);
 
-    object.deleted = true; // as after media-vault's physical deletion: the vault no longer has it
+    vault.erased.add(id); // as after media-vault's physical deletion: the vault no longer has it
     const after = await unzip((await download(officer, NHS)).bytes);
     expect([...after.values()].some((bytes) => bytes.equals(photo))).toBe(false);
     expect([...after.keys()].some((p) => p.includes(id))).toBe(false);

@@ -3,17 +3,22 @@
 // truncated and empty files, oversized streams, too many files, GPS in EXIF, tampered bytes,
 // another organisation's ids.
 import { createHash } from 'node:crypto';
+import { toBinary } from '@bufbuild/protobuf';
+import { timestampDate } from '@bufbuild/protobuf/wkt';
 import { Code, ConnectError } from '@connectrpc/connect';
 import exifr from 'exifr';
 import {
   AccessPurpose,
+  DeletedBy,
   Disposition,
+  ListObjectsResponseSchema,
   PhotoQuality_Verdict,
   type ReadObjectHeader,
 } from '@cairn/contracts/cairn/media_vault/v1/media_vault_pb';
 import {
   ObjectRejectedSchema,
   ObjectStoredSchema,
+  ObjectAccessed_Access,
   ObjectAccessedSchema,
   RejectionReason,
 } from '@cairn/contracts/cairn/media_vault/events/v1/events_pb';
@@ -337,6 +342,140 @@ describe('media-vault intake and access', () => {
         e.message.purpose === AccessPurpose.UNSPECIFIED,
     );
     expect(ordinary).toHaveLength(1);
+  });
+
+  it('lists and reads logically deleted objects for subject access only, marked deleted, on the record', async () => {
+    const groupId = nextGroup();
+    const kept = await h.upload(photo, { groupId, filename: 'kept.jpg' });
+    const byStaff = await h.upload(photo, { groupId, filename: 'by-staff.jpg' });
+    const byPatient = await h.upload(photo, { groupId, filename: 'by-patient.jpg' });
+    const staffDeletion = await h.client.deleteObject(
+      { objectId: byStaff.objectId, reason: 'Sent to the wrong practice: see note 12' },
+      await h.staff({ sub: 'staff-cl-9' }),
+    );
+    await h.client.deleteObject(
+      {
+        objectId: byPatient.objectId,
+        reason: 'Removed by the patient',
+        organisation: ORG,
+        groupId,
+      },
+      h.service(),
+    );
+    const guardian = { sub: 'staff-cg-2', roles: ['caldicott-guardian'] };
+    const clinician = { sub: 'staff-cl-2', roles: ['clinician'] };
+    const readAs = async (
+      objectId: string,
+      claims: Record<string, unknown>,
+      purpose: AccessPurpose,
+    ) => {
+      let header: ReadObjectHeader | undefined;
+      const parts: Buffer[] = [];
+      for await (const part of h.client.readObject({ objectId, purpose }, await h.staff(claims))) {
+        if (part.part.case === 'header') header = part.part.value;
+        else if (part.part.case === 'chunk') parts.push(Buffer.from(part.part.value));
+      }
+      return { header: header!, bytes: Buffer.concat(parts) };
+    };
+
+    // A Caldicott Guardian's subject access list holds every object still held, the deleted ones
+    // marked with when and by whom (a category), never the free-text reason or the person.
+    const listed = await h.client.listObjects(
+      { groupId, purpose: AccessPurpose.SUBJECT_ACCESS, includeDeleted: true },
+      await h.staff(guardian),
+    );
+    expect(listed.includesDeleted).toBe(true);
+    expect(listed.objects.map((o) => [o.objectId, o.deletedBy])).toEqual([
+      [kept.objectId, DeletedBy.UNSPECIFIED],
+      [byStaff.objectId, DeletedBy.STAFF],
+      [byPatient.objectId, DeletedBy.PATIENT],
+    ]);
+    expect(listed.objects[0]!.deletedAt).toBeUndefined();
+    expect(timestampDate(listed.objects[1]!.deletedAt!)).toEqual(
+      timestampDate(staffDeletion.deletedAt!),
+    );
+    expect(listed.objects[2]!.deletedAt).toBeDefined();
+    const wire = Buffer.from(toBinary(ListObjectsResponseSchema, listed)).toString('latin1');
+    expect(wire).not.toContain('wrong practice');
+    expect(wire).not.toContain('staff-cl-9');
+    // Without include_deleted the subject access list is the ordinary one.
+    const plain = await h.client.listObjects(
+      { groupId, purpose: AccessPurpose.SUBJECT_ACCESS },
+      await h.staff(guardian),
+    );
+    expect(plain.includesDeleted).toBe(false);
+    expect(plain.objects.map((o) => o.objectId)).toEqual([kept.objectId]);
+
+    // Readable for subject access: the stored bytes, marked deleted in the header.
+    const read = await readAs(byStaff.objectId, guardian, AccessPurpose.SUBJECT_ACCESS);
+    expect(read.header.disposition).toBe(Disposition.ATTACHMENT);
+    expect(read.header.deletedAt).toBeDefined();
+    expect(createHash('sha256').update(read.bytes).digest()).toEqual(
+      Buffer.from(byStaff.storedSha256),
+    );
+    const [accessed] = await log.waitFor(
+      (e) =>
+        e.is(ObjectAccessedSchema) &&
+        e.message.objectId === byStaff.objectId &&
+        e.message.purpose === AccessPurpose.SUBJECT_ACCESS,
+    );
+    expect(accessed!.actor?.id).toBe('staff-cg-2');
+    expect(accessed!.message).toMatchObject({
+      accessedBy: 'staff:staff-cg-2',
+      objectDeleted: true,
+      access: ObjectAccessed_Access.DOWNLOAD,
+    });
+
+    // Direct care never sees them: not listed, not readable, and asking to include them is refused.
+    const forCare = await h.client.listObjects({ groupId }, await h.staff(clinician));
+    expect(forCare.objects.map((o) => o.objectId)).toEqual([kept.objectId]);
+    expect(forCare.objects.every((o) => o.deletedAt === undefined)).toBe(true);
+    expect(
+      (
+        await refusal(
+          h.client.listObjects({ groupId, includeDeleted: true }, await h.staff(clinician)),
+        )
+      ).code,
+    ).toBe(Code.InvalidArgument);
+    for (const objectId of [byStaff.objectId, byPatient.objectId]) {
+      expect((await refusal(readAs(objectId, clinician, AccessPurpose.UNSPECIFIED))).code).toBe(
+        Code.NotFound,
+      );
+      expect(
+        (await refusal(h.client.getThumbnail({ objectId }, await h.staff(clinician)))).code,
+      ).toBe(Code.NotFound);
+    }
+    // Nor the gateway's credential, nor the subject access roles without the purpose, nor a
+    // clinician naming the purpose, nor another organisation's guardian.
+    expect(
+      (
+        await refusal(
+          h.client.listObjects({ groupId, organisation: ORG, includeDeleted: true }, h.service()),
+        )
+      ).code,
+    ).toBe(Code.InvalidArgument);
+    expect(
+      (
+        await refusal(
+          h.client.listObjects({ groupId, includeDeleted: true }, await h.staff(guardian)),
+        )
+      ).code,
+    ).toBe(Code.PermissionDenied);
+    expect(
+      (await refusal(readAs(byStaff.objectId, clinician, AccessPurpose.SUBJECT_ACCESS))).code,
+    ).toBe(Code.PermissionDenied);
+    expect(
+      (
+        await refusal(
+          readAs(byStaff.objectId, { ...guardian, org: OTHER_ORG }, AccessPurpose.SUBJECT_ACCESS),
+        )
+      ).code,
+    ).toBe(Code.NotFound);
+    const elsewhere = await h.client.listObjects(
+      { groupId, purpose: AccessPurpose.SUBJECT_ACCESS, includeDeleted: true },
+      await h.staff({ ...guardian, org: OTHER_ORG }),
+    );
+    expect(elsewhere.objects).toEqual([]);
   });
 
   it('lets the gateway read a document sent to a patient, only in its document group', async () => {

@@ -8,6 +8,7 @@ import {
   PatientKeyDestroyedSchema,
   RejectionReason,
 } from '@cairn/contracts/cairn/media_vault/events/v1/events_pb';
+import { AccessPurpose } from '@cairn/contracts/cairn/media_vault/v1/media_vault_pb';
 import { ensureTopics, createKafka } from '@cairn/events';
 import { testInfra } from '@cairn/testing';
 import {
@@ -123,5 +124,46 @@ describe('media-vault scanning and erasure', () => {
     // The patient may reply again later: a new key generation, the old objects stay unreadable.
     const again = await h.upload(photo, { groupId: 'erase-3', nhsNumber: PATIENT });
     expect((await h.read(again.objectId)).bytes.length).toBeGreaterThan(0);
+  });
+
+  it('keeps a logically deleted object for subject access until erasure, then it is gone for good', async () => {
+    // A third synthetic patient (valid check digit), so the other tests' patients are untouched.
+    const patient = '9990000042';
+    const groupId = 'erase-deleted-1';
+    const stored = await h.upload(photo, { groupId, nhsNumber: patient });
+    await h.client.deleteObject(
+      { objectId: stored.objectId, reason: 'duplicate' },
+      await h.staff(),
+    );
+    const guardian = await h.staff({ sub: 'staff-cg-3', roles: ['caldicott-guardian'] });
+    const subjectAccessRead = async () => {
+      const parts: Buffer[] = [];
+      for await (const part of h.client.readObject(
+        { objectId: stored.objectId, purpose: AccessPurpose.SUBJECT_ACCESS },
+        guardian,
+      )) {
+        if (part.part.case === 'chunk') parts.push(Buffer.from(part.part.value));
+      }
+      return Buffer.concat(parts);
+    };
+    const listHeld = async () =>
+      (
+        await h.client.listObjects(
+          { groupId, purpose: AccessPurpose.SUBJECT_ACCESS, includeDeleted: true },
+          guardian,
+        )
+      ).objects.map((o) => o.objectId);
+    expect(await listHeld()).toEqual([stored.objectId]);
+    expect((await subjectAccessRead()).length).toBeGreaterThan(0);
+
+    const erasureId = `erasure-deleted-${Date.now()}`;
+    await log.publishErasure(h.retentionTopic, {
+      erasureId,
+      organisation: ORG,
+      scope: { case: 'patient', value: { nhsNumber: patient } },
+    });
+    await log.waitFor((e) => e.is(ErasureCompletedSchema) && e.message.erasureId === erasureId);
+    expect(await listHeld()).toEqual([]);
+    expect((await refusal(subjectAccessRead())).code).toBe(Code.NotFound);
   });
 });

@@ -5,6 +5,7 @@ import type { MessageInitShape } from '@bufbuild/protobuf';
 import { timestampDate } from '@bufbuild/protobuf/wkt';
 import {
   AccessPurpose,
+  DeletedBy,
   Disposition,
   MediaKind,
   type UploadObjectRequestSchema,
@@ -16,6 +17,7 @@ import {
   type PatientUpload,
   type StoredObjectInfo,
   type StoredObjectStream,
+  type SubjectAccessListing,
 } from '../ports/media-vault.port';
 import { bearer, type mediaVaultClient } from './grpc-clients';
 
@@ -108,13 +110,13 @@ export class GrpcMediaVault extends MediaVault {
   override async listForSubjectAccess(
     accessToken: string,
     groupId: string,
-  ): Promise<StoredObjectInfo[]> {
+  ): Promise<SubjectAccessListing> {
     const res = await this.client.listObjects(
-      { groupId, purpose: AccessPurpose.SUBJECT_ACCESS },
+      { groupId, purpose: AccessPurpose.SUBJECT_ACCESS, includeDeleted: true },
       bearer(accessToken),
     );
     const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-    return res.objects.map((o) => ({
+    const objects = res.objects.map((o): StoredObjectInfo => ({
       objectId: o.objectId,
       groupId: o.groupId,
       kind: o.kind === MediaKind.IMAGE ? 'image' : o.kind === MediaKind.PDF ? 'pdf' : 'unknown',
@@ -129,7 +131,20 @@ export class GrpcMediaVault extends MediaVault {
       height: o.height,
       pageCount: o.pageCount,
       createdAt: o.createdAt ? timestampDate(o.createdAt) : null,
+      deleted:
+        o.deletedAt || o.deletedBy !== DeletedBy.UNSPECIFIED
+          ? {
+              at: o.deletedAt ? timestampDate(o.deletedAt) : null,
+              by:
+                o.deletedBy === DeletedBy.PATIENT
+                  ? 'patient'
+                  : o.deletedBy === DeletedBy.STAFF
+                    ? 'staff'
+                    : 'unknown',
+            }
+          : null,
     }));
+    return { objects, includesDeleted: res.includesDeleted };
   }
 
   override async readForSubjectAccess(

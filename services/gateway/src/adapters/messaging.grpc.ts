@@ -1,12 +1,18 @@
 // Messaging over its gRPC API, with the staff token: SendMessage with the gateway's link, and the
-// patient's message history with delivery status.
+// patient's message history with delivery status (the latest 50, or any page of it).
 import { timestampDate, timestampFromDate } from '@bufbuild/protobuf/wkt';
 import {
   LinkKind,
   MessageStatus,
   type Message,
 } from '@cairn/contracts/cairn/messaging/v1/messaging_pb';
-import { Messaging, type OutgoingMessage, type SentMessage } from '../ports/messaging.port';
+import {
+  MAX_HISTORY_PAGE_SIZE,
+  Messaging,
+  type MessagePage,
+  type OutgoingMessage,
+  type SentMessage,
+} from '../ports/messaging.port';
 import { bearer, type messagingClient } from './grpc-clients';
 
 export class GrpcMessaging extends Messaging {
@@ -42,6 +48,23 @@ export class GrpcMessaging extends Messaging {
       bearer(accessToken),
     );
     return res.messages.map(toSent);
+  }
+
+  override async historyPage(
+    accessToken: string,
+    nhsNumber: string,
+    pageSize: number,
+    pageToken: string,
+  ): Promise<MessagePage> {
+    const res = await this.client.listPatientMessages(
+      {
+        nhsNumber,
+        pageSize: Math.min(Math.max(Math.trunc(pageSize), 1), MAX_HISTORY_PAGE_SIZE),
+        pageToken,
+      },
+      bearer(accessToken),
+    );
+    return { messages: res.messages.map(toSent), nextPageToken: res.nextPageToken };
   }
 }
 

@@ -36,6 +36,21 @@ export interface StoredObjectInfo {
   readonly height: number;
   readonly pageCount: number;
   readonly createdAt: Date | null;
+  /**
+   * Set when the object was deleted logically (hidden from staff, kept until physical deletion):
+   * when, and who deleted it as a category. The vault never gives out the free-text reason.
+   */
+  readonly deleted: {
+    readonly at: Date | null;
+    readonly by: 'patient' | 'staff' | 'unknown';
+  } | null;
+}
+
+/** A group's objects for a subject access. */
+export interface SubjectAccessListing {
+  readonly objects: StoredObjectInfo[];
+  /** Whether the vault included logically deleted objects (false: an older vault that cannot). */
+  readonly includesDeleted: boolean;
 }
 
 export abstract class MediaVault {
@@ -73,16 +88,20 @@ export abstract class MediaVault {
 
   /**
    * Subject access (the organisation's caldicott-guardian or privacy-officer, with their token):
-   * the visible objects of one group. The vault checks role and organisation and records the
-   * purpose. Vaults that cannot do this (older fakes) answer Unimplemented.
+   * every object of one group the vault still holds, those deleted logically included and marked
+   * (physically erased ones are gone). The vault checks role and organisation. Vaults that
+   * cannot do this (older fakes) refuse.
    */
-  listForSubjectAccess(accessToken: string, groupId: string): Promise<StoredObjectInfo[]> {
+  listForSubjectAccess(accessToken: string, groupId: string): Promise<SubjectAccessListing> {
     void accessToken;
     void groupId;
     return Promise.reject(new Error('subject access is not supported by this media vault'));
   }
 
-  /** Subject access: one object's bytes, always as an attachment; the vault records the purpose. */
+  /**
+   * Subject access: one object's bytes (deleted logically or not), always as an attachment; the
+   * vault records the read and its purpose (ObjectAccessed).
+   */
   readForSubjectAccess(accessToken: string, mediaId: string): Promise<StoredObjectStream> {
     void accessToken;
     void mediaId;

@@ -4,6 +4,15 @@ import type { PhotoQuality } from '../processing/photo-quality';
 
 export type MediaKind = 'image' | 'pdf';
 
+/** Who deleted an object logically, as a category (never the person, never the reason). */
+export type DeletedBy = 'patient' | 'staff' | 'unknown';
+
+/** A logical deletion as it may be shown to a subject access: when and by whom (category). */
+export interface DeletionView {
+  readonly at: Date;
+  readonly by: DeletedBy;
+}
+
 export interface MediaObjectView {
   readonly objectId: string;
   readonly organisation: string;
@@ -22,6 +31,11 @@ export interface MediaObjectView {
   readonly thumbnailAvailable: boolean;
   readonly quality: PhotoQuality | null;
   readonly createdAt: Date;
+  /**
+   * Set only for an object deleted logically, which only a subject access list returns. The
+   * free-text reason stays in the vault and the audit trail (ObjectDeleted): it may name others.
+   */
+  readonly deleted: DeletionView | null;
 }
 
 /**
@@ -59,6 +73,17 @@ export function actorOf(scope: AccessScope): ActorRef {
 
 export function describeActor(actor: ActorRef): string {
   return `${actor.kind}:${actor.id}`;
+}
+
+/** The category of a deletion's recorded actor ("patient:<group>", "staff:<id>"). */
+export function deletedByOf(describedActor: string): DeletedBy {
+  const kind = describedActor.split(':', 1)[0];
+  return kind === 'patient' || kind === 'staff' ? kind : 'unknown';
+}
+
+/** Whether a scope may see objects deleted logically: subject access only. */
+export function seesDeleted(scope: AccessScope): boolean {
+  return scope.kind === 'staff' && scope.purpose === 'subject-access';
 }
 
 /** A file name reduced to safe characters (display and Content-Disposition only). */

@@ -112,6 +112,7 @@ export class MediaEvents {
     access: AccessKind,
     at: Date,
     purpose: AccessPurpose = 'care',
+    objectDeleted = false,
   ): OutboxEntry {
     return this.outbox.event(
       ObjectAccessedSchema,
@@ -125,6 +126,7 @@ export class MediaEvents {
           purpose === 'subject-access'
             ? AccessPurposeProto.SUBJECT_ACCESS
             : AccessPurposeProto.UNSPECIFIED,
+        objectDeleted,
       },
       { subject: objectId, organisation, actor },
     );

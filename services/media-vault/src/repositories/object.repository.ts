@@ -2,7 +2,7 @@
 // another organisation is "not found", exactly like one that does not exist.
 import type { Outbox, OutboxEntry } from '@cairn/events';
 import { MediaError, MediaErrorCode } from '../domain/media-error';
-import type { MediaObjectView } from '../domain/media-object';
+import { deletedByOf, type MediaObjectView } from '../domain/media-object';
 import { bytesOf, isDuplicateKey, type MediaDatabase } from './media-database';
 import type { ObjectDocument, RejectionDocument } from './media.schema';
 
@@ -25,6 +25,7 @@ export function toView(doc: ObjectDocument): MediaObjectView {
     thumbnailAvailable: doc.thumbnail !== null,
     quality: doc.quality,
     createdAt: doc.createdAt,
+    deleted: doc.deleted ? { at: doc.deleted.at, by: deletedByOf(doc.deleted.by) } : null,
   };
 }
 
@@ -40,6 +41,16 @@ export class ObjectRepository {
   async findVisible(organisation: string, objectId: string): Promise<ObjectDocument> {
     const doc = await this.db.models.objects.findById(objectId).lean<ObjectDocument>().exec();
     if (!doc || doc.organisation !== organisation || doc.deleted || doc.erased) throw notFound();
+    return doc;
+  }
+
+  /**
+   * An object of `organisation` still held: visible or deleted logically, not erased; else
+   * NotFound. Only for subject access (the caller checks the scope).
+   */
+  async findHeld(organisation: string, objectId: string): Promise<ObjectDocument> {
+    const doc = await this.db.models.objects.findById(objectId).lean<ObjectDocument>().exec();
+    if (!doc || doc.organisation !== organisation || doc.erased) throw notFound();
     return doc;
   }
 
@@ -67,6 +78,21 @@ export class ObjectRepository {
     return docs
       .filter((d): d is ObjectDocument => d !== null && !d.deleted && !d.erased)
       .filter((d) => d.organisation === organisation && d.groupId === groupId)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  /**
+   * Every object of the group still held, visible or deleted logically (not erased), oldest
+   * first: for subject access. Deletion frees the object's slot, so this asks the objects by
+   * organisation and group (the `organisation_group` index) rather than by the group's slots.
+   */
+  async listGroupWithDeleted(organisation: string, groupId: string): Promise<ObjectDocument[]> {
+    const docs = await this.db.models.objects
+      .find({ organisation, groupId }, { outbox: 0 })
+      .lean<ObjectDocument[]>()
+      .exec();
+    return docs
+      .filter((d) => !d.erased && d.organisation === organisation && d.groupId === groupId)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
   }
 

@@ -4,6 +4,7 @@ import { timestampFromDate } from '@bufbuild/protobuf/wkt';
 import type { HandlerContext, ServiceImpl } from '@connectrpc/connect';
 import {
   AccessPurpose,
+  DeletedBy,
   DeleteObjectResponseSchema,
   Disposition,
   GetThumbnailResponseSchema,
@@ -85,6 +86,17 @@ export function objectToProto(view: MediaObjectView): MediaObject {
         })
       : undefined,
     createdAt: timestampFromDate(view.createdAt),
+    ...(view.deleted
+      ? {
+          deletedAt: timestampFromDate(view.deleted.at),
+          deletedBy:
+            view.deleted.by === 'patient'
+              ? DeletedBy.PATIENT
+              : view.deleted.by === 'staff'
+                ? DeletedBy.STAFF
+                : DeletedBy.UNSPECIFIED,
+        }
+      : {}),
   });
 }
 
@@ -201,6 +213,7 @@ export class MediaVaultRpc implements ServiceImpl<typeof MediaVaultService> {
           sizeBytes: BigInt(result.bytes.length),
           filename: result.filename,
           sha256: result.sha256,
+          ...(result.deletedAt ? { deletedAt: timestampFromDate(result.deletedAt) } : {}),
         },
       },
     });
@@ -231,8 +244,12 @@ export class MediaVaultRpc implements ServiceImpl<typeof MediaVaultService> {
         ? this.scope(ctx, req.organisation, req.groupId)
         : staffScope(ctx, req.purpose),
       req.groupId,
+      { includeDeleted: req.includeDeleted },
     );
-    return create(ListObjectsResponseSchema, { objects: objects.map(objectToProto) });
+    return create(ListObjectsResponseSchema, {
+      objects: objects.map(objectToProto),
+      includesDeleted: req.includeDeleted,
+    });
   }
 
   async deleteObject(req: DeleteObjectRequest, ctx: HandlerContext) {

@@ -10,11 +10,13 @@ import {
   type StoredObjectInfo,
   type StoredObjectStream,
 } from '../../ports/media-vault.port';
-import { Messaging, type SentMessage } from '../../ports/messaging.port';
+import { Messaging, type MessagePage, type SentMessage } from '../../ports/messaging.port';
 import type { Retention } from '../../ports/retention.port';
 import { unzip } from '../../../test/support/unzip';
 import {
   AssembleSubjectAccessUseCase,
+  MAX_AUDIT_ENTRIES,
+  MAX_MESSAGES,
   type Manifest,
   type SubjectAccessSources,
   type SubjectAccessSummary,
@@ -72,33 +74,65 @@ class Directory extends PatientDirectory {
   }
 }
 
+const message = (n: number): SentMessage => ({
+  id: `m${n}`,
+  text: n === 1 ? 'Please send a photo' : `Message ${n}`,
+  status: 'delivered',
+  createdAt: new Date(1_000_000 - n),
+  sentBy: 'staff-1',
+});
+
+/** Messaging's history, newest first, paged as ListPatientMessages pages it (token = offset). */
 class Msgs extends Messaging {
   fail = false;
+  /** Fails every page from this one on (1-based). */
+  failFromPage = 0;
+  stuckToken = false;
+  all: SentMessage[] = [message(1)];
+  readonly calls: { pageSize: number; pageToken: string }[] = [];
   async send(): Promise<SentMessage> {
     throw new Error('unused');
   }
   async history(): Promise<SentMessage[]> {
-    if (this.fail) throw new ConnectError('down', Code.Unavailable);
-    return [
-      {
-        id: 'm1',
-        text: 'Please send a photo',
-        status: 'delivered',
-        createdAt: new Date(0),
-        sentBy: 'staff-1',
-      },
-    ];
+    throw new Error('subject access must follow the pages, not take the first');
+  }
+  override async historyPage(
+    _t: string,
+    _nhs: string,
+    pageSize: number,
+    pageToken: string,
+  ): Promise<MessagePage> {
+    this.calls.push({ pageSize, pageToken });
+    if (this.fail || (this.failFromPage && this.calls.length >= this.failFromPage)) {
+      throw new ConnectError('down', Code.Unavailable);
+    }
+    const from = pageToken ? Number(pageToken) : 0;
+    const messages = this.all.slice(from, from + pageSize);
+    const more = from + pageSize < this.all.length;
+    return {
+      messages,
+      nextPageToken: this.stuckToken ? 'same' : more ? String(from + pageSize) : '',
+    };
   }
 }
 
 const photo = Buffer.from('photo-bytes-0123456789');
 const letter = Buffer.from('%PDF-1.7 letter');
 
+const firstTry = Buffer.from('first-try-photo-bytes');
+
 class Vault extends MediaVault {
-  readonly objects = new Map<string, { group: string; bytes: Buffer; filename: string }>([
+  readonly objects = new Map<
+    string,
+    { group: string; bytes: Buffer; filename: string; deletedAt?: Date }
+  >([
     ['obj-1', { group: 'req-1', bytes: photo, filename: 'rash.jpg' }],
+    // Removed by the patient before sending: the vault keeps it until physical deletion.
+    ['obj-3', { group: 'req-1', bytes: firstTry, filename: 'first.jpg', deletedAt: new Date(9) }],
     ['obj-2', { group: 'document:req-2', bytes: letter, filename: 'letter.pdf' }],
   ]);
+  /** An older vault that lists only what staff see. */
+  listsDeleted = true;
   failRead = new Set<string>();
   reads: string[] = [];
   async uploadForPatient(): Promise<never> {
@@ -113,10 +147,10 @@ class Vault extends MediaVault {
   async readAsStaff(): Promise<never> {
     throw new Error('unused');
   }
-  override async listForSubjectAccess(_t: string, groupId: string): Promise<StoredObjectInfo[]> {
-    return [...this.objects]
-      .filter(([, o]) => o.group === groupId)
-      .map(([objectId, o]) => ({
+  override async listForSubjectAccess(_t: string, groupId: string) {
+    const objects = [...this.objects]
+      .filter(([, o]) => o.group === groupId && (this.listsDeleted || !o.deletedAt))
+      .map(([objectId, o]): StoredObjectInfo => ({
         objectId,
         groupId,
         kind: o.filename.endsWith('.pdf') ? 'pdf' : 'image',
@@ -131,7 +165,9 @@ class Vault extends MediaVault {
         height: 0,
         pageCount: 0,
         createdAt: new Date(0),
+        deleted: o.deletedAt ? { at: o.deletedAt, by: 'patient' } : null,
       }));
+    return { objects, includesDeleted: this.listsDeleted };
   }
   override async readForSubjectAccess(_t: string, id: string): Promise<StoredObjectStream> {
     this.reads.push(id);
@@ -299,6 +335,7 @@ describe('AssembleSubjectAccessUseCase', () => {
       'messaging/messages.json',
       'gateway/responses.json',
       'media-vault/req-1/obj-1-rash.jpg',
+      'media-vault/req-1/deleted/obj-3-first.jpg',
       'media-vault/document_req-2/obj-2-letter.pdf',
       'media-vault/objects.json',
       'retention/retention.json',
@@ -306,6 +343,7 @@ describe('AssembleSubjectAccessUseCase', () => {
     ]);
     expect(writer.finished).toBe(true);
     expect(writer.files.get('media-vault/req-1/obj-1-rash.jpg')).toEqual(photo);
+    expect(writer.files.get('media-vault/req-1/deleted/obj-3-first.jpg')).toEqual(firstTry);
     const manifest = manifestOf(writer);
     expect(manifest.subject.nhsNumber).toBe(NHS);
     expect(manifest.files.map((f) => f.path)).toEqual(
@@ -319,7 +357,8 @@ describe('AssembleSubjectAccessUseCase', () => {
       messages: 1,
       links: 2,
       responses: 1,
-      mediaObjects: 2,
+      mediaObjects: 3,
+      deletedMediaObjects: 1,
       auditEntries: 0,
     });
     expect(manifest.failed).toEqual([]);
@@ -346,6 +385,16 @@ describe('AssembleSubjectAccessUseCase', () => {
     const objects = JSON.parse(writer.files.get('media-vault/objects.json')!.toString());
     expect(objects.notReturnedByVault).toEqual(['obj-erased']);
     expect(objects.objects.every((o: { sha256Verified: boolean }) => o.sha256Verified)).toBe(true);
+    // The deleted file is there, marked deleted (when, by whom); the others are not marked.
+    expect(
+      objects.objects.map((o: { objectId: string; deleted: unknown }) => [o.objectId, o.deleted]),
+    ).toEqual([
+      ['obj-1', null],
+      ['obj-3', { at: new Date(9).toISOString(), by: 'patient' }],
+      ['obj-2', null],
+    ]);
+    expect(manifest.notes.join(' ')).toMatch(/deleted by staff or removed by the patient/);
+    expect(manifest.notes.join(' ')).not.toMatch(/most recent 50/);
 
     expect(recorded).toHaveLength(1);
     expect(summary).toBe(recorded[0]);
@@ -353,10 +402,10 @@ describe('AssembleSubjectAccessUseCase', () => {
       packageId: 'package-1',
       nhsNumber: NHS,
       manifestSha256: sha(writer.files.get('manifest.json')!),
-      fileCount: 7,
+      fileCount: 8,
       messageCount: 1,
       linkCount: 2,
-      mediaObjectCount: 2,
+      mediaObjectCount: 3,
       auditEntryCount: 0,
       incomplete: false,
     });
@@ -386,6 +435,94 @@ describe('AssembleSubjectAccessUseCase', () => {
     expect(recorded[0]!.incomplete).toBe(false);
   });
 
+  it('follows the history page by page to the end, each page as large as messaging gives', async () => {
+    const { useCase, messaging } = setUp();
+    messaging.all = Array.from({ length: 450 }, (_, i) => message(i + 1));
+    const writer = new MemoryWriter();
+    await useCase.assemble(await useCase.prepare(officer, NHS), writer);
+    expect(messaging.calls).toEqual([
+      { pageSize: 200, pageToken: '' },
+      { pageSize: 200, pageToken: '200' },
+      { pageSize: 200, pageToken: '400' },
+    ]);
+    const file = JSON.parse(writer.files.get('messaging/messages.json')!.toString());
+    expect(file.complete).toBe(true);
+    expect(file.messages.map((m: { id: string }) => m.id)).toEqual(messaging.all.map((m) => m.id));
+    const manifest = manifestOf(writer);
+    expect(manifest.counts.messages).toBe(450);
+    expect(manifest.sources.find((s) => s.service === 'messaging')).toMatchObject({
+      status: 'included',
+      count: 450,
+    });
+    expect(manifest.notIncluded.some((n) => n.startsWith('messaging'))).toBe(false);
+  });
+
+  it('takes a history of exactly the bound whole, and names the bound when there is more', async () => {
+    const exact = setUp();
+    exact.messaging.all = Array.from({ length: MAX_MESSAGES }, (_, i) => message(i + 1));
+    const whole = new MemoryWriter();
+    await exact.useCase.assemble(await exact.useCase.prepare(officer, NHS), whole);
+    expect(manifestOf(whole).counts.messages).toBe(MAX_MESSAGES);
+    expect(manifestOf(whole).notIncluded.some((n) => n.startsWith('messaging'))).toBe(false);
+    expect(JSON.parse(whole.files.get('messaging/messages.json')!.toString()).complete).toBe(true);
+
+    const over = setUp();
+    over.messaging.all = Array.from({ length: MAX_MESSAGES + 1 }, (_, i) => message(i + 1));
+    const cut = new MemoryWriter();
+    await over.useCase.assemble(await over.useCase.prepare(officer, NHS), cut);
+    expect(over.messaging.calls).toHaveLength(MAX_MESSAGES / 200);
+    const file = JSON.parse(cut.files.get('messaging/messages.json')!.toString());
+    expect(file.messages).toHaveLength(MAX_MESSAGES);
+    expect(file.complete).toBe(false);
+    const manifest = manifestOf(cut);
+    expect(manifest.counts.messages).toBe(MAX_MESSAGES);
+    const oldestIncluded = message(MAX_MESSAGES).createdAt!.toISOString();
+    expect(manifest.notIncluded).toContain(
+      `messaging: messages older than the newest ${MAX_MESSAGES} (the package's bound of ` +
+        `${MAX_MESSAGES} messages or 100 pages was reached; the oldest message included was ` +
+        `created at ${oldestIncluded})`,
+    );
+    expect(manifest.failed).toEqual([]);
+  });
+
+  it('keeps the pages read before a page fails, and names the failure', async () => {
+    const { useCase, messaging, recorded } = setUp();
+    messaging.all = Array.from({ length: 450 }, (_, i) => message(i + 1));
+    messaging.failFromPage = 2;
+    const writer = new MemoryWriter();
+    await useCase.assemble(await useCase.prepare(officer, NHS), writer);
+    const file = JSON.parse(writer.files.get('messaging/messages.json')!.toString());
+    expect(file).toMatchObject({ complete: false, pages: 1 });
+    expect(file.messages).toHaveLength(200);
+    const manifest = manifestOf(writer);
+    expect(manifest.failed).toEqual([
+      'messaging: MessagingService.ListPatientMessages: Unavailable (after 1 page; the messages read so far are included)',
+    ]);
+    expect(recorded[0]!.failed).toHaveLength(1);
+
+    // A page token that does not move on is a failure, not an endless loop.
+    const stuck = setUp();
+    stuck.messaging.all = Array.from({ length: 450 }, (_, i) => message(i + 1));
+    stuck.messaging.stuckToken = true;
+    const again = new MemoryWriter();
+    await stuck.useCase.assemble(await stuck.useCase.prepare(officer, NHS), again);
+    expect(stuck.messaging.calls).toHaveLength(2);
+    expect(manifestOf(again).failed[0]).toMatch(/^messaging: .*the page token did not advance/);
+  });
+
+  it('names the files an older vault cannot list (deleted ones) as not included', async () => {
+    const { useCase, vault } = setUp();
+    vault.listsDeleted = false;
+    const writer = new MemoryWriter();
+    await useCase.assemble(await useCase.prepare(officer, NHS), writer);
+    expect(writer.files.has('media-vault/req-1/deleted/obj-3-first.jpg')).toBe(false);
+    const manifest = manifestOf(writer);
+    expect(manifest.counts).toMatchObject({ mediaObjects: 2, deletedMediaObjects: 0 });
+    expect(manifest.notIncluded).toContain(
+      'media-vault: files deleted by staff or removed by the patient (this media vault does not list them)',
+    );
+  });
+
   it('adds the audit trail of the patient, every page, for a caller who is also an auditor', async () => {
     const { useCase, searches } = setUp();
     const writer = new MemoryWriter();
@@ -396,6 +533,65 @@ describe('AssembleSubjectAccessUseCase', () => {
     expect(searches).toHaveLength(2);
     expect(searches[0]).toMatchObject({ organisation: ORG, nhsNumber: NHS });
     expect(manifestOf(writer).counts.auditEntries).toBe(2);
+  });
+
+  it('cuts the audit trail at its bound and names the last entry included; exactly the bound is whole', async () => {
+    const auditor = { ...officer, roles: ['privacy-officer', 'auditor'] };
+    const ledgerOf = (total: number): Pick<AuditLedger, 'query'> => ({
+      // As the ledger pages: oldest first, a next page token only when more entries follow.
+      query: async (_t, _s, pageToken, pageSize): Promise<EntryPage> => {
+        const from = pageToken ? Number(pageToken) : 0;
+        const count = Math.min(pageSize, total - from);
+        const entries = Array.from({ length: count }, (_, i) => ({
+          index: from + i,
+          kind: 'event' as const,
+          eventId: `e${from + i}`,
+          eventType: 'cairn.gateway.events.v1.PatientDataViewed',
+          source: 'gateway',
+          eventTime: new Date(0),
+          organisation: ORG,
+          actor: 'staff:staff-1',
+          patientPseudonym: 'p',
+          topic: 't',
+          integratedAt: new Date((from + i) * 1000),
+          payloadDigest: new Uint8Array(),
+          leafData: new Uint8Array(),
+          leafHash: new Uint8Array([1]),
+          payload: null,
+          payloadErased: false,
+        }));
+        return { entries, nextPageToken: from + count < total ? String(from + count) : '' };
+      },
+    });
+
+    const exact = setUp({ auditLedger: ledgerOf(MAX_AUDIT_ENTRIES) as AuditLedger });
+    const whole = new MemoryWriter();
+    await exact.useCase.assemble(await exact.useCase.prepare(auditor, NHS), whole);
+    expect(manifestOf(whole).counts.auditEntries).toBe(MAX_AUDIT_ENTRIES);
+    expect(manifestOf(whole).notIncluded.some((n) => n.startsWith('audit-ledger'))).toBe(false);
+    expect(JSON.parse(whole.files.get('audit-ledger/entries.json')!.toString())).toMatchObject({
+      truncated: false,
+      lastIncludedIndex: null,
+    });
+
+    const over = setUp({ auditLedger: ledgerOf(MAX_AUDIT_ENTRIES + 1) as AuditLedger });
+    const cut = new MemoryWriter();
+    await over.useCase.assemble(await over.useCase.prepare(auditor, NHS), cut);
+    const trail = JSON.parse(cut.files.get('audit-ledger/entries.json')!.toString());
+    expect(trail).toMatchObject({
+      truncated: true,
+      bound: MAX_AUDIT_ENTRIES,
+      lastIncludedIndex: MAX_AUDIT_ENTRIES - 1,
+    });
+    expect(trail.entries).toHaveLength(MAX_AUDIT_ENTRIES);
+    const manifest = manifestOf(cut);
+    expect(manifest.counts.auditEntries).toBe(MAX_AUDIT_ENTRIES);
+    expect(manifest.notIncluded).toContain(
+      `audit-ledger: entries after the first ${MAX_AUDIT_ENTRIES} (the package's bound of ` +
+        `${MAX_AUDIT_ENTRIES} was reached; the last entry included is leaf index ` +
+        `${MAX_AUDIT_ENTRIES - 1}, integrated at ${new Date((MAX_AUDIT_ENTRIES - 1) * 1000).toISOString()}: ` +
+        'an auditor can search the ledger for the patient from there)',
+    );
   });
 
   it('records an incomplete package when the package itself fails, and stops', async () => {

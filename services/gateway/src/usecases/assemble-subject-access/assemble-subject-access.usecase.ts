@@ -23,7 +23,11 @@ import {
   type MediaVault,
   type StoredObjectInfo,
 } from '../../ports/media-vault.port';
-import type { Messaging } from '../../ports/messaging.port';
+import {
+  MAX_HISTORY_PAGE_SIZE,
+  type Messaging,
+  type SentMessage,
+} from '../../ports/messaging.port';
 import type { Retention } from '../../ports/retention.port';
 import { isAuditor } from '../audit-shared/auditor-scope';
 import type { PackageWriter, WrittenFile } from './package-writer';
@@ -32,9 +36,16 @@ import { SubjectAccessError, SubjectAccessErrorCode } from './subject-access-err
 export const SUBJECT_ACCESS_ROLES = ['caldicott-guardian', 'privacy-officer'] as const;
 /** Links of one patient read from the gateway's own database (far above any real patient). */
 export const MAX_LINKS = 10_000;
-/** Audit entries collected at most; the manifest says when the trail was cut there. */
+/** Audit entries collected at most (memory); the manifest says when the trail was cut there. */
 export const MAX_AUDIT_ENTRIES = 10_000;
 const AUDIT_PAGE_SIZE = 500;
+/**
+ * Messages collected at most (memory: they are held until messages.json is written), newest
+ * first; the manifest says when the history was cut there. Far above any real patient's history.
+ */
+export const MAX_MESSAGES = 10_000;
+/** Pages asked of messaging at most (a guard should pages come back smaller than asked). */
+export const MAX_MESSAGE_PAGES = 100;
 
 export function maySubjectAccess(staff: Pick<StaffContext, 'roles'>): boolean {
   return SUBJECT_ACCESS_ROLES.some((role) => staff.roles.includes(role));
@@ -118,7 +129,10 @@ export interface Manifest {
     readonly messages: number;
     readonly links: number;
     readonly responses: number;
+    /** Every media file in the package, the deleted ones included. */
     readonly mediaObjects: number;
+    /** Of those, files staff deleted or the patient removed before sending (logical deletion). */
+    readonly deletedMediaObjects: number;
     readonly auditEntries: number;
   };
   readonly sources: readonly SourceRecord[];
@@ -138,10 +152,20 @@ const NOTES = [
     'of birth used to check the patient. Neither reveals anything about the patient.',
   'Media files are the bytes the vault stores (photos re-encoded without metadata on intake); ' +
     'media-vault/objects.json gives the SHA-256 of what the patient sent as well.',
-  'Objects deleted by staff (kept for audit until physical deletion) and physically erased ' +
-    'data are not returned by the media vault; media-vault/objects.json lists object ids the ' +
-    "gateway's records name that the vault did not return.",
-  'Messaging returns the most recent 50 messages of the patient through its history call.',
+  'Media files deleted by staff or removed by the patient before sending (logical deletion, ' +
+    'kept until physical deletion) are included under media-vault/<group>/deleted/ and marked ' +
+    'in media-vault/objects.json with when and by whom (patient or staff); the free-text reason ' +
+    'for a deletion is not included. Physically erased data no longer exists and cannot be ' +
+    "included: media-vault/objects.json lists the object ids the gateway's records name that the " +
+    'vault did not return.',
+  `Messaging: the patient's whole message history at this organisation, newest first, read ` +
+    `page by page (${MAX_HISTORY_PAGE_SIZE} a page) up to ${MAX_MESSAGES} messages; ` +
+    'notIncluded says so if that bound was reached.',
+  'Audit trail (only when the member of staff is also an auditor): every ledger entry about ' +
+    `the patient, oldest first, up to ${MAX_AUDIT_ENTRIES} entries (notIncluded names the last ` +
+    'entry included if that bound was reached), each with its metadata and leaf hash but not ' +
+    "the event's payload: the ledger's search does not return payloads (an auditor can read " +
+    "each entry's payload in the auditor console).",
 ];
 
 const json = (value: unknown) => Buffer.from(JSON.stringify(value, null, 2) + '\n', 'utf8');
@@ -310,7 +334,14 @@ export class AssembleSubjectAccessUseCase {
     const files: WrittenFile[] = [];
     const sourceRecords: SourceRecord[] = [];
     const notIncluded: string[] = [];
-    const counts = { messages: 0, links: 0, responses: 0, mediaObjects: 0, auditEntries: 0 };
+    const counts = {
+      messages: 0,
+      links: 0,
+      responses: 0,
+      mediaObjects: 0,
+      deletedMediaObjects: 0,
+      auditEntries: 0,
+    };
     let manifestSha256 = '';
     const at = () => this.clock.now().toISOString();
     const add = async (path: string, bytes: Uint8Array | AsyncIterable<Uint8Array>) => {
@@ -337,36 +368,8 @@ export class AssembleSubjectAccessUseCase {
         files: ['identity/patient.json'],
       });
 
-      // messaging: the patient's message history.
-      {
-        const askedAt = at();
-        const call = 'MessagingService.ListPatientMessages';
-        let messages: Awaited<ReturnType<Messaging['history']>> | null = null;
-        try {
-          messages = await this.sources.messaging.history(token, nhsNumber);
-        } catch (error) {
-          source({
-            service: 'messaging',
-            call,
-            askedAt,
-            status: 'failed',
-            count: 0,
-            reason: reasonOf(error),
-          });
-        }
-        if (messages) {
-          counts.messages = messages.length;
-          await add('messaging/messages.json', json({ messages }));
-          source({
-            service: 'messaging',
-            call,
-            askedAt,
-            status: 'included',
-            count: messages.length,
-            files: ['messaging/messages.json'],
-          });
-        }
-      }
+      // messaging: the patient's whole message history, page by page.
+      await this.addMessages(token, nhsNumber, add, source, counts, at, notIncluded);
 
       // gateway: links issued, responses and their texts (its own database).
       let links: PatientLink[] | null = null;
@@ -400,7 +403,7 @@ export class AssembleSubjectAccessUseCase {
       }
 
       // media-vault: the files of every group the gateway's links name.
-      await this.addMedia(links, staff, add, source, counts, at);
+      await this.addMedia(links, staff, add, source, counts, at, notIncluded);
 
       // retention: its canonical JSON, and what it says it did not assemble.
       {
@@ -497,13 +500,98 @@ export class AssembleSubjectAccessUseCase {
     return { summary, manifest };
   }
 
+  /**
+   * Follows ListPatientMessages' pages to the end (newest first), up to MAX_MESSAGES messages or
+   * MAX_MESSAGE_PAGES pages; a bound reached is named in notIncluded. A page that fails after
+   * others keeps what came before (complete: false) and names the failure.
+   */
+  private async addMessages(
+    token: string,
+    nhsNumber: string,
+    add: (path: string, bytes: Uint8Array | AsyncIterable<Uint8Array>) => Promise<WrittenFile>,
+    source: (record: Omit<SourceRecord, 'files'> & { files?: string[] }) => SourceRecord,
+    counts: { messages: number },
+    at: () => string,
+    notIncluded: string[],
+  ): Promise<void> {
+    const askedAt = at();
+    const call = 'MessagingService.ListPatientMessages';
+    const messages: SentMessage[] = [];
+    const seen = new Set<string>();
+    let pages = 0;
+    let pageToken = '';
+    let truncated = false;
+    let failure: string | null = null;
+    try {
+      do {
+        const page = await this.sources.messaging.historyPage(
+          token,
+          nhsNumber,
+          MAX_HISTORY_PAGE_SIZE,
+          pageToken,
+        );
+        pages += 1;
+        for (const message of page.messages) {
+          // Pages are cut by time: never the same message twice should two pages overlap.
+          if (seen.has(message.id)) continue;
+          if (messages.length === MAX_MESSAGES) {
+            truncated = true;
+            break;
+          }
+          seen.add(message.id);
+          messages.push(message);
+        }
+        if (page.nextPageToken && page.nextPageToken === pageToken) {
+          failure = 'the page token did not advance';
+          break;
+        }
+        pageToken = page.nextPageToken;
+        if (pageToken && (messages.length >= MAX_MESSAGES || pages >= MAX_MESSAGE_PAGES)) {
+          truncated = true;
+        }
+      } while (pageToken && !truncated);
+    } catch (error) {
+      failure = reasonOf(error);
+    }
+    if (failure !== null && pages === 0) {
+      source({ service: 'messaging', call, askedAt, status: 'failed', count: 0, reason: failure });
+      return;
+    }
+    if (truncated) {
+      const last = messages[messages.length - 1];
+      const oldest = last?.createdAt?.toISOString() ?? 'an unknown time';
+      notIncluded.push(
+        `messaging: messages older than the newest ${messages.length} (the package's bound of ` +
+          `${MAX_MESSAGES} messages or ${MAX_MESSAGE_PAGES} pages was reached; the oldest ` +
+          `message included was created at ${oldest})`,
+      );
+    }
+    counts.messages = messages.length;
+    const complete = failure === null && !truncated;
+    await add('messaging/messages.json', json({ messages, complete, pages }));
+    source({
+      service: 'messaging',
+      call,
+      askedAt,
+      status: failure === null ? 'included' : 'failed',
+      count: messages.length,
+      files: ['messaging/messages.json'],
+      ...(failure === null
+        ? {}
+        : {
+            reason: `${failure} (after ${pages} page${pages === 1 ? '' : 's'}; the messages read so far are included)`,
+          }),
+    });
+  }
+
   private async addMedia(
     links: PatientLink[] | null,
     staff: StaffContext,
     add: (path: string, bytes: Uint8Array | AsyncIterable<Uint8Array>) => Promise<WrittenFile>,
     source: (record: Omit<SourceRecord, 'files'> & { files?: string[] }) => SourceRecord,
-    counts: { mediaObjects: number },
+    counts: { mediaObjects: number; deletedMediaObjects: number },
     at: () => string,
+    notIncluded: string[],
   ): Promise<void> {
     const listCall = 'MediaVaultService.ListObjects (purpose SUBJECT_ACCESS)';
     const readCall = 'MediaVaultService.ReadObject (purpose SUBJECT_ACCESS)';
@@ -531,10 +619,13 @@ export class AssembleSubjectAccessUseCase {
     const readFailures: { objectId: string; reason: string }[] = [];
     const listedAt = at();
     const mediaFiles: string[] = [];
+    let deletedNotListed = false;
     for (const group of groups) {
       let listed: StoredObjectInfo[];
       try {
-        listed = await this.sources.vault.listForSubjectAccess(staff.accessToken, group);
+        const listing = await this.sources.vault.listForSubjectAccess(staff.accessToken, group);
+        listed = listing.objects;
+        if (!listing.includesDeleted) deletedNotListed = true;
       } catch (error) {
         groupFailures.push({ group, reason: reasonOf(error) });
         continue;
@@ -548,10 +639,13 @@ export class AssembleSubjectAccessUseCase {
           objects.push({ ...info, path: null, sha256Verified: false });
           continue;
         }
-        const path = `media-vault/${safeSegment(group, 'group')}/${safeSegment(info.objectId, 'object')}-${safeSegment(info.filename, 'file')}`;
+        // Deleted files apart, so that nobody takes them for what staff still see.
+        const folder = `media-vault/${safeSegment(group, 'group')}${info.deleted ? '/deleted' : ''}`;
+        const path = `${folder}/${safeSegment(info.objectId, 'object')}-${safeSegment(info.filename, 'file')}`;
         const written = await add(path, stream.chunks);
         mediaFiles.push(path);
         counts.mediaObjects += 1;
+        if (info.deleted) counts.deletedMediaObjects += 1;
         objects.push({
           ...info,
           path,
@@ -565,6 +659,12 @@ export class AssembleSubjectAccessUseCase {
       'media-vault/objects.json',
       json({ groups, objects, notReturnedByVault: notReturned, groupFailures, readFailures }),
     );
+    if (deletedNotListed) {
+      notIncluded.push(
+        'media-vault: files deleted by staff or removed by the patient ' +
+          '(this media vault does not list them)',
+      );
+    }
     const failures = groupFailures.length + readFailures.length;
     source({
       service: 'media-vault',
@@ -635,9 +735,11 @@ export class AssembleSubjectAccessUseCase {
           pageToken,
           AUDIT_PAGE_SIZE,
         );
-        entries.push(...page.entries.map(ledgerRecord));
+        const room = MAX_AUDIT_ENTRIES - entries.length;
+        entries.push(...page.entries.slice(0, room).map(ledgerRecord));
         pageToken = page.nextPageToken;
-        if (entries.length >= MAX_AUDIT_ENTRIES && pageToken) {
+        // The ledger gives a next page token only when more entries follow.
+        if (page.entries.length > room || (entries.length >= MAX_AUDIT_ENTRIES && pageToken)) {
           truncated = true;
           break;
         }
@@ -653,9 +755,26 @@ export class AssembleSubjectAccessUseCase {
       });
       return;
     }
-    if (truncated) notIncluded.push(`audit-ledger: entries after the first ${entries.length}`);
+    const last = entries[entries.length - 1];
+    if (truncated) {
+      const integratedAt = last?.integratedAt?.toISOString() ?? 'an unknown time';
+      notIncluded.push(
+        `audit-ledger: entries after the first ${entries.length} (the package's bound of ` +
+          `${MAX_AUDIT_ENTRIES} was reached; the last entry included is leaf index ` +
+          `${last?.index ?? '?'}, integrated at ${integratedAt}: an auditor can search the ` +
+          'ledger for the patient from there)',
+      );
+    }
     counts.auditEntries = entries.length;
-    await add('audit-ledger/entries.json', json({ entries, truncated }));
+    await add(
+      'audit-ledger/entries.json',
+      json({
+        entries,
+        truncated,
+        bound: MAX_AUDIT_ENTRIES,
+        lastIncludedIndex: truncated ? (last?.index ?? null) : null,
+      }),
+    );
     source({
       service: 'audit-ledger',
       call,

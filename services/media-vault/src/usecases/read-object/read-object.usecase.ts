@@ -4,10 +4,12 @@
 // a patient only within the document group it names (the RPC allows only "document:" groups),
 // always as an attachment; the access event names the patient's link (group), not a person.
 // A subject access read (caldicott-guardian / privacy-officer, checked by the RPC) is always an
-// attachment too, and its access event says so (purpose SUBJECT_ACCESS).
+// attachment too, and its access event says so (purpose SUBJECT_ACCESS). Only such a read finds
+// an object deleted logically (kept until physical deletion, so part of what is held about the
+// patient); its access event says that too (object_deleted). Erased objects are gone for all.
 import type { Logger } from 'pino';
 import { MediaError, MediaErrorCode } from '../../domain/media-error';
-import { actorOf, type AccessScope } from '../../domain/media-object';
+import { actorOf, seesDeleted, type AccessScope } from '../../domain/media-object';
 import type { MediaEvents } from '../../events/media-events';
 import { bytesOf } from '../../repositories/media-database';
 import type { ObjectRepository } from '../../repositories/object.repository';
@@ -20,6 +22,8 @@ export interface ReadObjectResult {
   readonly filename: string;
   readonly sha256: Buffer;
   readonly bytes: Buffer;
+  /** When the object was deleted logically (subject access reads only), else null. */
+  readonly deletedAt: Date | null;
 }
 
 export class ReadObjectUseCase {
@@ -35,7 +39,9 @@ export class ReadObjectUseCase {
     objectId: string,
     download: boolean,
   ): Promise<ReadObjectResult> {
-    const doc = await this.objects.findVisible(scope.organisation, objectId);
+    const doc = seesDeleted(scope)
+      ? await this.objects.findHeld(scope.organisation, objectId)
+      : await this.objects.findVisible(scope.organisation, objectId);
     if (scope.kind === 'service' && doc.groupId !== scope.groupId) {
       throw new MediaError(MediaErrorCode.NotFound, 'no such object');
     }
@@ -58,6 +64,7 @@ export class ReadObjectUseCase {
         disposition === 'inline' ? 'view' : 'download',
         at,
         purpose,
+        doc.deleted !== null,
       ),
     );
     this.logger.info(
@@ -66,6 +73,7 @@ export class ReadObjectUseCase {
         caller: scope.kind === 'staff' ? `staff:${scope.staffId}` : `service:${scope.service}`,
         disposition,
         purpose,
+        ...(doc.deleted ? { deleted: true } : {}),
       },
       'object read',
     );
@@ -76,6 +84,7 @@ export class ReadObjectUseCase {
       filename: doc.filename,
       sha256: bytesOf(doc.storedSha256),
       bytes,
+      deletedAt: doc.deleted?.at ?? null,
     };
   }
 }

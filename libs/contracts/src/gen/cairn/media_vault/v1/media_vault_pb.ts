@@ -23,7 +23,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file cairn/media_vault/v1/media_vault.proto.
  */
 export const file_cairn_media_vault_v1_media_vault: GenFile = /*@__PURE__*/
-  fileDesc("CiZjYWlybi9tZWRpYV92YXVsdC92MS9tZWRpYV92YXVsdC5wcm90bxIUY2Fpcm4ubWVkaWFfdmF1bHQudjEi8wIKDFBob3RvUXVhbGl0eRI7Cgd2ZXJkaWN0GAEgASgOMiouY2Fpcm4ubWVkaWFfdmF1bHQudjEuUGhvdG9RdWFsaXR5LlZlcmRpY3QSEQoJc2hhcnBuZXNzGAIgASgBEhAKCGV4cG9zdXJlGAMgASgBEh0KFXJlc29sdXRpb25fbWVnYXBpeGVscxgEIAEoARIUCgxkYXJrX2NsaXBwZWQYBSABKAESFgoOYnJpZ2h0X2NsaXBwZWQYBiABKAESDgoGYWR2aWNlGAcgAygJEhQKDHNoYXJwX2Vub3VnaBgIIAEoCBIUCgx3ZWxsX2V4cG9zZWQYCSABKAgSHgoWaGlnaF9lbm91Z2hfcmVzb2x1dGlvbhgKIAEoCCJYCgdWZXJkaWN0EhcKE1ZFUkRJQ1RfVU5TUEVDSUZJRUQQABIQCgxWRVJESUNUX0dPT0QQARIQCgxWRVJESUNUX0ZBSVIQAhIQCgxWRVJESUNUX1BPT1IQAyLQAwoLTWVkaWFPYmplY3QSEQoJb2JqZWN0X2lkGAEgASgJEhQKDG9yZ2FuaXNhdGlvbhgCIAEoCRIQCghncm91cF9pZBgDIAEoCRItCgRraW5kGAQgASgOMh8uY2Fpcm4ubWVkaWFfdmF1bHQudjEuTWVkaWFLaW5kEhIKCm1lZGlhX3R5cGUYBSABKAkSEAoIZmlsZW5hbWUYBiABKAkSEgoKc2l6ZV9ieXRlcxgHIAEoBBIbChNvcmlnaW5hbF9zaXplX2J5dGVzGAggASgEEhcKD29yaWdpbmFsX3NoYTI1NhgJIAEoDBIVCg1zdG9yZWRfc2hhMjU2GAogASgMEhsKE29yaWdpbmFsX21lZGlhX3R5cGUYCyABKAkSDQoFd2lkdGgYDCABKA0SDgoGaGVpZ2h0GA0gASgNEhIKCnBhZ2VfY291bnQYDiABKA0SGwoTdGh1bWJuYWlsX2F2YWlsYWJsZRgPIAEoCBIzCgdxdWFsaXR5GBAgASgLMiIuY2Fpcm4ubWVkaWFfdmF1bHQudjEuUGhvdG9RdWFsaXR5Ei4KCmNyZWF0ZWRfYXQYESABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIqQBCgxVcGxvYWRIZWFkZXISFAoMb3JnYW5pc2F0aW9uGAEgASgJEhIKCm5oc19udW1iZXIYAiABKAkSEAoIZ3JvdXBfaWQYAyABKAkSEAoIZmlsZW5hbWUYBCABKAkSFQoNZGVjbGFyZWRfdHlwZRgFIAEoCRIVCg1kZWNsYXJlZF9zaXplGAYgASgEEhgKEGNsaWVudF91cGxvYWRfaWQYByABKAkiZAoTVXBsb2FkT2JqZWN0UmVxdWVzdBI0CgZoZWFkZXIYASABKAsyIi5jYWlybi5tZWRpYV92YXVsdC52MS5VcGxvYWRIZWFkZXJIABIPCgVjaHVuaxgCIAEoDEgAQgYKBHBhcnQiSQoUVXBsb2FkT2JqZWN0UmVzcG9uc2USMQoGb2JqZWN0GAEgASgLMiEuY2Fpcm4ubWVkaWFfdmF1bHQudjEuTWVkaWFPYmplY3QilgEKEVJlYWRPYmplY3RSZXF1ZXN0EhEKCW9iamVjdF9pZBgBIAEoCRIQCghkb3dubG9hZBgCIAEoCBIUCgxvcmdhbmlzYXRpb24YAyABKAkSEAoIZ3JvdXBfaWQYBCABKAkSNAoHcHVycG9zZRgFIAEoDjIjLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLkFjY2Vzc1B1cnBvc2UipwEKEFJlYWRPYmplY3RIZWFkZXISEQoJb2JqZWN0X2lkGAEgASgJEhIKCm1lZGlhX3R5cGUYAiABKAkSNgoLZGlzcG9zaXRpb24YAyABKA4yIS5jYWlybi5tZWRpYV92YXVsdC52MS5EaXNwb3NpdGlvbhISCgpzaXplX2J5dGVzGAQgASgEEhAKCGZpbGVuYW1lGAUgASgJEg4KBnNoYTI1NhgGIAEoDCJnChJSZWFkT2JqZWN0UmVzcG9uc2USOAoGaGVhZGVyGAEgASgLMiYuY2Fpcm4ubWVkaWFfdmF1bHQudjEuUmVhZE9iamVjdEhlYWRlckgAEg8KBWNodW5rGAIgASgMSABCBgoEcGFydCJQChNHZXRUaHVtYm5haWxSZXF1ZXN0EhEKCW9iamVjdF9pZBgBIAEoCRIUCgxvcmdhbmlzYXRpb24YAiABKAkSEAoIZ3JvdXBfaWQYAyABKAkiVwoUR2V0VGh1bWJuYWlsUmVzcG9uc2USEgoKbWVkaWFfdHlwZRgBIAEoCRIMCgRkYXRhGAIgASgMEg0KBXdpZHRoGAMgASgNEg4KBmhlaWdodBgEIAEoDSJyChJMaXN0T2JqZWN0c1JlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAkSFAoMb3JnYW5pc2F0aW9uGAIgASgJEjQKB3B1cnBvc2UYAyABKA4yIy5jYWlybi5tZWRpYV92YXVsdC52MS5BY2Nlc3NQdXJwb3NlIkkKE0xpc3RPYmplY3RzUmVzcG9uc2USMgoHb2JqZWN0cxgBIAMoCzIhLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLk1lZGlhT2JqZWN0ImAKE0RlbGV0ZU9iamVjdFJlcXVlc3QSEQoJb2JqZWN0X2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCRIUCgxvcmdhbmlzYXRpb24YAyABKAkSEAoIZ3JvdXBfaWQYBCABKAkiRgoURGVsZXRlT2JqZWN0UmVzcG9uc2USLgoKZGVsZXRlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqUQoJTWVkaWFLaW5kEhoKFk1FRElBX0tJTkRfVU5TUEVDSUZJRUQQABIUChBNRURJQV9LSU5EX0lNQUdFEAESEgoOTUVESUFfS0lORF9QREYQAipSCg1BY2Nlc3NQdXJwb3NlEh4KGkFDQ0VTU19QVVJQT1NFX1VOU1BFQ0lGSUVEEAASIQodQUNDRVNTX1BVUlBPU0VfU1VCSkVDVF9BQ0NFU1MQASpeCgtEaXNwb3NpdGlvbhIbChdESVNQT1NJVElPTl9VTlNQRUNJRklFRBAAEhYKEkRJU1BPU0lUSU9OX0lOTElORRABEhoKFkRJU1BPU0lUSU9OX0FUVEFDSE1FTlQQAjKbBAoRTWVkaWFWYXVsdFNlcnZpY2USZwoMVXBsb2FkT2JqZWN0EikuY2Fpcm4ubWVkaWFfdmF1bHQudjEuVXBsb2FkT2JqZWN0UmVxdWVzdBoqLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLlVwbG9hZE9iamVjdFJlc3BvbnNlKAESYQoKUmVhZE9iamVjdBInLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLlJlYWRPYmplY3RSZXF1ZXN0GiguY2Fpcm4ubWVkaWFfdmF1bHQudjEuUmVhZE9iamVjdFJlc3BvbnNlMAESZQoMR2V0VGh1bWJuYWlsEikuY2Fpcm4ubWVkaWFfdmF1bHQudjEuR2V0VGh1bWJuYWlsUmVxdWVzdBoqLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLkdldFRodW1ibmFpbFJlc3BvbnNlEmcKC0xpc3RPYmplY3RzEiguY2Fpcm4ubWVkaWFfdmF1bHQudjEuTGlzdE9iamVjdHNSZXF1ZXN0GikuY2Fpcm4ubWVkaWFfdmF1bHQudjEuTGlzdE9iamVjdHNSZXNwb25zZSIDkAIBEmoKDERlbGV0ZU9iamVjdBIpLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLkRlbGV0ZU9iamVjdFJlcXVlc3QaKi5jYWlybi5tZWRpYV92YXVsdC52MS5EZWxldGVPYmplY3RSZXNwb25zZSIDkAICYgZwcm90bzM", [file_google_protobuf_timestamp]);
+  fileDesc("CiZjYWlybi9tZWRpYV92YXVsdC92MS9tZWRpYV92YXVsdC5wcm90bxIUY2Fpcm4ubWVkaWFfdmF1bHQudjEi8wIKDFBob3RvUXVhbGl0eRI7Cgd2ZXJkaWN0GAEgASgOMiouY2Fpcm4ubWVkaWFfdmF1bHQudjEuUGhvdG9RdWFsaXR5LlZlcmRpY3QSEQoJc2hhcnBuZXNzGAIgASgBEhAKCGV4cG9zdXJlGAMgASgBEh0KFXJlc29sdXRpb25fbWVnYXBpeGVscxgEIAEoARIUCgxkYXJrX2NsaXBwZWQYBSABKAESFgoOYnJpZ2h0X2NsaXBwZWQYBiABKAESDgoGYWR2aWNlGAcgAygJEhQKDHNoYXJwX2Vub3VnaBgIIAEoCBIUCgx3ZWxsX2V4cG9zZWQYCSABKAgSHgoWaGlnaF9lbm91Z2hfcmVzb2x1dGlvbhgKIAEoCCJYCgdWZXJkaWN0EhcKE1ZFUkRJQ1RfVU5TUEVDSUZJRUQQABIQCgxWRVJESUNUX0dPT0QQARIQCgxWRVJESUNUX0ZBSVIQAhIQCgxWRVJESUNUX1BPT1IQAyK1BAoLTWVkaWFPYmplY3QSEQoJb2JqZWN0X2lkGAEgASgJEhQKDG9yZ2FuaXNhdGlvbhgCIAEoCRIQCghncm91cF9pZBgDIAEoCRItCgRraW5kGAQgASgOMh8uY2Fpcm4ubWVkaWFfdmF1bHQudjEuTWVkaWFLaW5kEhIKCm1lZGlhX3R5cGUYBSABKAkSEAoIZmlsZW5hbWUYBiABKAkSEgoKc2l6ZV9ieXRlcxgHIAEoBBIbChNvcmlnaW5hbF9zaXplX2J5dGVzGAggASgEEhcKD29yaWdpbmFsX3NoYTI1NhgJIAEoDBIVCg1zdG9yZWRfc2hhMjU2GAogASgMEhsKE29yaWdpbmFsX21lZGlhX3R5cGUYCyABKAkSDQoFd2lkdGgYDCABKA0SDgoGaGVpZ2h0GA0gASgNEhIKCnBhZ2VfY291bnQYDiABKA0SGwoTdGh1bWJuYWlsX2F2YWlsYWJsZRgPIAEoCBIzCgdxdWFsaXR5GBAgASgLMiIuY2Fpcm4ubWVkaWFfdmF1bHQudjEuUGhvdG9RdWFsaXR5Ei4KCmNyZWF0ZWRfYXQYESABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCmRlbGV0ZWRfYXQYEiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEjMKCmRlbGV0ZWRfYnkYEyABKA4yHy5jYWlybi5tZWRpYV92YXVsdC52MS5EZWxldGVkQnkipAEKDFVwbG9hZEhlYWRlchIUCgxvcmdhbmlzYXRpb24YASABKAkSEgoKbmhzX251bWJlchgCIAEoCRIQCghncm91cF9pZBgDIAEoCRIQCghmaWxlbmFtZRgEIAEoCRIVCg1kZWNsYXJlZF90eXBlGAUgASgJEhUKDWRlY2xhcmVkX3NpemUYBiABKAQSGAoQY2xpZW50X3VwbG9hZF9pZBgHIAEoCSJkChNVcGxvYWRPYmplY3RSZXF1ZXN0EjQKBmhlYWRlchgBIAEoCzIiLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLlVwbG9hZEhlYWRlckgAEg8KBWNodW5rGAIgASgMSABCBgoEcGFydCJJChRVcGxvYWRPYmplY3RSZXNwb25zZRIxCgZvYmplY3QYASABKAsyIS5jYWlybi5tZWRpYV92YXVsdC52MS5NZWRpYU9iamVjdCKWAQoRUmVhZE9iamVjdFJlcXVlc3QSEQoJb2JqZWN0X2lkGAEgASgJEhAKCGRvd25sb2FkGAIgASgIEhQKDG9yZ2FuaXNhdGlvbhgDIAEoCRIQCghncm91cF9pZBgEIAEoCRI0CgdwdXJwb3NlGAUgASgOMiMuY2Fpcm4ubWVkaWFfdmF1bHQudjEuQWNjZXNzUHVycG9zZSLXAQoQUmVhZE9iamVjdEhlYWRlchIRCglvYmplY3RfaWQYASABKAkSEgoKbWVkaWFfdHlwZRgCIAEoCRI2CgtkaXNwb3NpdGlvbhgDIAEoDjIhLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLkRpc3Bvc2l0aW9uEhIKCnNpemVfYnl0ZXMYBCABKAQSEAoIZmlsZW5hbWUYBSABKAkSDgoGc2hhMjU2GAYgASgMEi4KCmRlbGV0ZWRfYXQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wImcKElJlYWRPYmplY3RSZXNwb25zZRI4CgZoZWFkZXIYASABKAsyJi5jYWlybi5tZWRpYV92YXVsdC52MS5SZWFkT2JqZWN0SGVhZGVySAASDwoFY2h1bmsYAiABKAxIAEIGCgRwYXJ0IlAKE0dldFRodW1ibmFpbFJlcXVlc3QSEQoJb2JqZWN0X2lkGAEgASgJEhQKDG9yZ2FuaXNhdGlvbhgCIAEoCRIQCghncm91cF9pZBgDIAEoCSJXChRHZXRUaHVtYm5haWxSZXNwb25zZRISCgptZWRpYV90eXBlGAEgASgJEgwKBGRhdGEYAiABKAwSDQoFd2lkdGgYAyABKA0SDgoGaGVpZ2h0GAQgASgNIosBChJMaXN0T2JqZWN0c1JlcXVlc3QSEAoIZ3JvdXBfaWQYASABKAkSFAoMb3JnYW5pc2F0aW9uGAIgASgJEjQKB3B1cnBvc2UYAyABKA4yIy5jYWlybi5tZWRpYV92YXVsdC52MS5BY2Nlc3NQdXJwb3NlEhcKD2luY2x1ZGVfZGVsZXRlZBgEIAEoCCJjChNMaXN0T2JqZWN0c1Jlc3BvbnNlEjIKB29iamVjdHMYASADKAsyIS5jYWlybi5tZWRpYV92YXVsdC52MS5NZWRpYU9iamVjdBIYChBpbmNsdWRlc19kZWxldGVkGAIgASgIImAKE0RlbGV0ZU9iamVjdFJlcXVlc3QSEQoJb2JqZWN0X2lkGAEgASgJEg4KBnJlYXNvbhgCIAEoCRIUCgxvcmdhbmlzYXRpb24YAyABKAkSEAoIZ3JvdXBfaWQYBCABKAkiRgoURGVsZXRlT2JqZWN0UmVzcG9uc2USLgoKZGVsZXRlZF9hdBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXAqUQoJTWVkaWFLaW5kEhoKFk1FRElBX0tJTkRfVU5TUEVDSUZJRUQQABIUChBNRURJQV9LSU5EX0lNQUdFEAESEgoOTUVESUFfS0lORF9QREYQAipSCg1BY2Nlc3NQdXJwb3NlEh4KGkFDQ0VTU19QVVJQT1NFX1VOU1BFQ0lGSUVEEAASIQodQUNDRVNTX1BVUlBPU0VfU1VCSkVDVF9BQ0NFU1MQASpeCgtEaXNwb3NpdGlvbhIbChdESVNQT1NJVElPTl9VTlNQRUNJRklFRBAAEhYKEkRJU1BPU0lUSU9OX0lOTElORRABEhoKFkRJU1BPU0lUSU9OX0FUVEFDSE1FTlQQAipVCglEZWxldGVkQnkSGgoWREVMRVRFRF9CWV9VTlNQRUNJRklFRBAAEhYKEkRFTEVURURfQllfUEFUSUVOVBABEhQKEERFTEVURURfQllfU1RBRkYQAjKbBAoRTWVkaWFWYXVsdFNlcnZpY2USZwoMVXBsb2FkT2JqZWN0EikuY2Fpcm4ubWVkaWFfdmF1bHQudjEuVXBsb2FkT2JqZWN0UmVxdWVzdBoqLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLlVwbG9hZE9iamVjdFJlc3BvbnNlKAESYQoKUmVhZE9iamVjdBInLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLlJlYWRPYmplY3RSZXF1ZXN0GiguY2Fpcm4ubWVkaWFfdmF1bHQudjEuUmVhZE9iamVjdFJlc3BvbnNlMAESZQoMR2V0VGh1bWJuYWlsEikuY2Fpcm4ubWVkaWFfdmF1bHQudjEuR2V0VGh1bWJuYWlsUmVxdWVzdBoqLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLkdldFRodW1ibmFpbFJlc3BvbnNlEmcKC0xpc3RPYmplY3RzEiguY2Fpcm4ubWVkaWFfdmF1bHQudjEuTGlzdE9iamVjdHNSZXF1ZXN0GikuY2Fpcm4ubWVkaWFfdmF1bHQudjEuTGlzdE9iamVjdHNSZXNwb25zZSIDkAIBEmoKDERlbGV0ZU9iamVjdBIpLmNhaXJuLm1lZGlhX3ZhdWx0LnYxLkRlbGV0ZU9iamVjdFJlcXVlc3QaKi5jYWlybi5tZWRpYV92YXVsdC52MS5EZWxldGVPYmplY3RSZXNwb25zZSIDkAICYgZwcm90bzM", [file_google_protobuf_timestamp]);
 
 /**
  * How good a photo is for a clinician, measured on intake. Scores are 0..1 (1 = good).
@@ -235,6 +235,20 @@ export type MediaObject = Message<"cairn.media_vault.v1.MediaObject"> & {
    * @generated from field: google.protobuf.Timestamp created_at = 17;
    */
   createdAt?: Timestamp | undefined;
+
+  /**
+   * Set only for an object deleted logically (listed for subject access with include_deleted):
+   * when, and who deleted it. The free-text reason is not given out (it may name others); it is
+   * in the audit trail (ObjectDeleted).
+   *
+   * @generated from field: google.protobuf.Timestamp deleted_at = 18;
+   */
+  deletedAt?: Timestamp | undefined;
+
+  /**
+   * @generated from field: cairn.media_vault.v1.DeletedBy deleted_by = 19;
+   */
+  deletedBy: DeletedBy;
 };
 
 /**
@@ -381,7 +395,8 @@ export type ReadObjectRequest = Message<"cairn.media_vault.v1.ReadObjectRequest"
   groupId: string;
 
   /**
-   * Staff callers only (see AccessPurpose); a service caller naming a purpose is refused.
+   * Staff callers only (see AccessPurpose); a service caller naming a purpose is refused. With
+   * SUBJECT_ACCESS an object deleted logically (not yet erased) is read too; without, NotFound.
    *
    * @generated from field: cairn.media_vault.v1.AccessPurpose purpose = 5;
    */
@@ -428,6 +443,13 @@ export type ReadObjectHeader = Message<"cairn.media_vault.v1.ReadObjectHeader"> 
    * @generated from field: bytes sha256 = 6;
    */
   sha256: Uint8Array;
+
+  /**
+   * Set when the object was deleted logically (only a subject access read returns such an object).
+   *
+   * @generated from field: google.protobuf.Timestamp deleted_at = 7;
+   */
+  deletedAt?: Timestamp | undefined;
 };
 
 /**
@@ -549,6 +571,14 @@ export type ListObjectsRequest = Message<"cairn.media_vault.v1.ListObjectsReques
    * @generated from field: cairn.media_vault.v1.AccessPurpose purpose = 3;
    */
   purpose: AccessPurpose;
+
+  /**
+   * Also list objects deleted logically but not yet physically erased, each with deleted_at set.
+   * Only with purpose SUBJECT_ACCESS; any other call asking for it is refused (InvalidArgument).
+   *
+   * @generated from field: bool include_deleted = 4;
+   */
+  includeDeleted: boolean;
 };
 
 /**
@@ -566,6 +596,14 @@ export type ListObjectsResponse = Message<"cairn.media_vault.v1.ListObjectsRespo
    * @generated from field: repeated cairn.media_vault.v1.MediaObject objects = 1;
    */
   objects: MediaObject[];
+
+  /**
+   * True when the list includes deleted objects (include_deleted was honoured): a caller can tell
+   * a vault that held none from one that did not look.
+   *
+   * @generated from field: bool includes_deleted = 2;
+   */
+  includesDeleted: boolean;
 };
 
 /**
@@ -658,7 +696,10 @@ export const MediaKindSchema: GenEnum<MediaKind> = /*@__PURE__*/
  * Why staff read or list objects. Ordinary staff reads (direct care) leave it unspecified and need
  * a clinical role (clinician, senior-clinician). SUBJECT_ACCESS lets the organisation's
  * caldicott-guardian or privacy-officer read and list its own objects to answer a subject access
- * request (UK GDPR Art. 15); it grants nothing else and is recorded on ObjectAccessed.
+ * request (UK GDPR Art. 15); it grants nothing else and is recorded on ObjectAccessed. Objects
+ * deleted logically (DeleteObject) are still held until physical deletion, so they belong to the
+ * answer: with this purpose they can be listed (include_deleted) and read; physically erased ones
+ * cannot.
  *
  * @generated from enum cairn.media_vault.v1.AccessPurpose
  */
@@ -711,6 +752,38 @@ export const DispositionSchema: GenEnum<Disposition> = /*@__PURE__*/
   enumDesc(file_cairn_media_vault_v1_media_vault, 2);
 
 /**
+ * Who deleted an object logically (a category; never the person or the free-text reason).
+ *
+ * @generated from enum cairn.media_vault.v1.DeletedBy
+ */
+export enum DeletedBy {
+  /**
+   * @generated from enum value: DELETED_BY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * The patient removed it from their reply before sending (through the gateway).
+   *
+   * @generated from enum value: DELETED_BY_PATIENT = 1;
+   */
+  PATIENT = 1,
+
+  /**
+   * A member of staff of the organisation deleted it.
+   *
+   * @generated from enum value: DELETED_BY_STAFF = 2;
+   */
+  STAFF = 2,
+}
+
+/**
+ * Describes the enum cairn.media_vault.v1.DeletedBy.
+ */
+export const DeletedBySchema: GenEnum<DeletedBy> = /*@__PURE__*/
+  enumDesc(file_cairn_media_vault_v1_media_vault, 3);
+
+/**
  * @generated from service cairn.media_vault.v1.MediaVaultService
  */
 export const MediaVaultService: GenService<{
@@ -750,7 +823,8 @@ export const MediaVaultService: GenService<{
     output: typeof GetThumbnailResponseSchema;
   },
   /**
-   * The objects of one group (the gateway's response id), oldest first, without deleted ones.
+   * The objects of one group (the gateway's response id), oldest first, without deleted ones
+   * (with them only for subject access: see ListObjectsRequest.include_deleted).
    *
    * @generated from rpc cairn.media_vault.v1.MediaVaultService.ListObjects
    */
@@ -761,7 +835,7 @@ export const MediaVaultService: GenService<{
   },
   /**
    * Logical deletion with a reason: hidden from users, kept for audit until retention orders
-   * physical deletion.
+   * physical deletion. Only a subject access (purpose SUBJECT_ACCESS) still lists and reads it.
    *
    * @generated from rpc cairn.media_vault.v1.MediaVaultService.DeleteObject
    */
