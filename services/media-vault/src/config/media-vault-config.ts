@@ -20,14 +20,6 @@ const key256 = () =>
     return bytes;
   });
 
-const list = () =>
-  envVar.text().transform((raw) =>
-    raw
-      .split(',')
-      .map((v) => v.trim())
-      .filter(Boolean),
-  );
-
 export const mediaVaultConfigSchema = baseConfigSchema
   .extend({
     /** Azure Blob Storage connection string (Azurite locally). */
@@ -64,7 +56,7 @@ export const mediaVaultConfigSchema = baseConfigSchema
      * separated (two entries for one service during a rotation). Only hashes are configured here;
      * the gateway holds the token itself.
      */
-    MEDIA_SERVICE_TOKEN_SHA256: list().default([]),
+    MEDIA_SERVICE_TOKEN_SHA256: envVar.list().default([]),
     /** Retention's topic (ErasureOrdered). */
     MEDIA_RETENTION_TOPIC: envVar.text().default('cairn.retention.events.v1'),
     /** Consumer group; the service name unless a test isolates itself. */

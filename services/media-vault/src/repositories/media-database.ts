@@ -69,6 +69,3 @@ export class MediaDatabase {
     await ensureCollections(Object.values(this.models));
   }
 }
-
-// Shared with every service (libs/platform); re-exported so repositories keep one import.
-export { bytesOf, isDuplicateKey } from '@cairn/platform';

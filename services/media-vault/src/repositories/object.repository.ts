@@ -1,9 +1,10 @@
 // Objects, their groups and refused attempts. Every read names the organisation: an object of
 // another organisation is "not found", exactly like one that does not exist.
+import { bytesOf, isDuplicateKey } from '@cairn/platform';
 import type { Outbox, OutboxEntry } from '@cairn/events';
 import { MediaError, MediaErrorCode } from '../domain/media-error';
 import { deletedByOf, type MediaObjectView } from '../domain/media-object';
-import { bytesOf, isDuplicateKey, type MediaDatabase } from './media-database';
+import { type MediaDatabase } from './media-database';
 import type { ObjectDocument, RejectionDocument } from './media.schema';
 
 export function toView(doc: ObjectDocument): MediaObjectView {

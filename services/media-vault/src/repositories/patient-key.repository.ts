@@ -1,10 +1,11 @@
 // Per-patient keys: one per (organisation, NHS number), named by a keyed hash so the NHS number is
 // never stored. Created insert-if-absent (two first uploads at once agree on one key); destroyed
 // by erasing the wrapped bytes, which is what makes the patient's objects unreadable.
+import { bytesOf } from '@cairn/platform';
 import { createHmac, randomBytes } from 'node:crypto';
 import type { KeyStore } from '../crypto/key-store';
 import type { Outbox, OutboxEntry } from '@cairn/events';
-import { bytesOf, type MediaDatabase } from './media-database';
+import { type MediaDatabase } from './media-database';
 import type { PatientKeyDocument } from './media.schema';
 
 export interface PatientKey {

@@ -1,10 +1,10 @@
 // Reads a stored part (the object or its thumbnail) back: blob → patient key → authenticated
 // decryption. Any mismatch (a flipped byte, bytes moved between objects) fails loudly with an
 // IntegrityError, logged with the object id and surfaced to the caller as an internal error.
+import { bytesOf } from '@cairn/platform';
 import type { Logger } from 'pino';
 import { open } from '../../crypto/envelope';
 import { MediaError, MediaErrorCode } from '../../domain/media-error';
-import { bytesOf } from '../../repositories/media-database';
 import type { ObjectDocument, SealedPartDocument } from '../../repositories/media.schema';
 import type { PatientKeyRepository } from '../../repositories/patient-key.repository';
 import type { BlobStore } from '../../storage/blob-store';

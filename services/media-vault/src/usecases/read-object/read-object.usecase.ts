@@ -7,11 +7,11 @@
 // attachment too, and its access event says so (purpose SUBJECT_ACCESS). Only such a read finds
 // an object deleted logically (kept until physical deletion, so part of what is held about the
 // patient); its access event says that too (object_deleted). Erased objects are gone for all.
+import { bytesOf } from '@cairn/platform';
 import type { Logger } from 'pino';
 import { MediaError, MediaErrorCode } from '../../domain/media-error';
 import { actorOf, seesDeleted, type AccessScope } from '../../domain/media-object';
 import type { MediaEvents } from '../../events/media-events';
-import { bytesOf } from '../../repositories/media-database';
 import type { ObjectRepository } from '../../repositories/object.repository';
 import type { ObjectDecrypter } from './object-decrypter';
 
