@@ -1,6 +1,7 @@
 // Insert-once guards (see guard.schema.ts). Every method is one insert or one point read.
 import { Injectable } from '@nestjs/common';
-import { IdentityDatabase, isDuplicateKey } from './identity-database';
+import { isDuplicateKey } from '@cairn/platform';
+import { IdentityDatabase } from './identity-database';
 
 @Injectable()
 export class GuardRepository {

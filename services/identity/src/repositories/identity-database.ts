@@ -136,6 +136,3 @@ export class IdentityDatabase {
     await ensureCollections(models);
   }
 }
-
-// Shared with every service (libs/platform); re-exported so repositories keep one import.
-export { isDuplicateKey } from '@cairn/platform';

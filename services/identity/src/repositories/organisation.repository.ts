@@ -2,7 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { Outbox, type OutboxEntry } from '@cairn/events';
 import { IdentityError, IdentityErrorCode } from '../domain/identity-error';
 import type { OdsCode } from '../domain/staff';
-import { IdentityDatabase, isDuplicateKey } from './identity-database';
+import { isDuplicateKey } from '@cairn/platform';
+import { IdentityDatabase } from './identity-database';
 import type { OrganisationDocument } from './organisation.schema';
 
 export interface Organisation {

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Outbox, type OutboxEntry } from '@cairn/events';
 import { IdentityError, IdentityErrorCode } from '../domain/identity-error';
-import { IdentityDatabase, isDuplicateKey } from './identity-database';
+import { isDuplicateKey } from '@cairn/platform';
+import { IdentityDatabase } from './identity-database';
 import type { PolicyDocument } from './policy.schema';
 
 export interface Policy {

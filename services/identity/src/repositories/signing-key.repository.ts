@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { IdentityDatabase, isDuplicateKey } from './identity-database';
+import { isDuplicateKey } from '@cairn/platform';
+import { IdentityDatabase } from './identity-database';
 import type { SigningKeyDocument } from './signing-key.schema';
 
 export interface StoredSigningKey {

@@ -15,7 +15,8 @@ import type {
   StaffStatus,
 } from '../domain/staff';
 import { IdentityError, IdentityErrorCode } from '../domain/identity-error';
-import { IdentityDatabase, isDuplicateKey } from './identity-database';
+import { isDuplicateKey } from '@cairn/platform';
+import { IdentityDatabase } from './identity-database';
 import type { StaffDocument } from './staff.schema';
 
 /** The organisation an account must belong to; null for platform-only accounts. */

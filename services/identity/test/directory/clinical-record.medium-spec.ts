@@ -333,6 +333,16 @@ describe('ClinicalRecordService.SaveToRecord', () => {
     expect(reused.code).toBe(Code.AlreadyExists);
   });
 
+  it('refuses the same key for another patient without adding them to the directory', async () => {
+    const body = request({ attachments: [] });
+    await save('clinicianA', body);
+    const other = data.scenario(A, 'no-mobile').nhsNumber;
+    const reused = await code(save('clinicianA', { ...body, nhsNumber: other }));
+    expect(reused.code).toBe(Code.AlreadyExists);
+    const entries = connection.collection('directory_patients');
+    expect(await entries.countDocuments({ odsCode: A, nhsNumber: other })).toBe(0);
+  });
+
   it('files up to the limits: 10 files, 32 MiB in total', async () => {
     const each = Math.floor((32 * MiB) / 10);
     // Another patient: listing the ordinary patient's documents stays small for the other tests.

@@ -13,7 +13,8 @@ import {
   type DirectoryLookUpDocument,
   type DirectoryPatientDocument,
 } from './directory.schema';
-import { ensureCollections, isDuplicateKey, model } from './mongoose-helpers';
+import { isDuplicateKey } from '@cairn/platform';
+import { ensureCollections, model } from './mongoose-helpers';
 
 export class DirectoryRepository {
   readonly patients: Model<DirectoryPatientDocument>;
@@ -75,6 +76,15 @@ export class DirectoryRepository {
     }
   }
 
+  /** The organisation's directory id for this patient if it has one; creates nothing. */
+  async existingPatientId(odsCode: OdsCode, nhsNumber: NhsNumber): Promise<string | undefined> {
+    const doc = await this.patients
+      .findOne({ odsCode, nhsNumber }, { _id: 1 })
+      .lean<{ _id: string }>()
+      .exec();
+    return doc?._id;
+  }
+
   /** Stores one look-up with its PatientLookedUp event. */
   async recordLookUp(
     odsCode: OdsCode,
@@ -88,17 +98,15 @@ export class DirectoryRepository {
   /**
    * The latest death recorded for this patient here, or null if none. One query covers documents
    * written while DeathRecorded was once-only (_id = patient id, no sequence or state), so a
-   * concurrent first insert is never half-seen.
+   * concurrent first insert is never half-seen; such a document is death 0, and a missing
+   * sequence sorts below every number. Index organisation_patient_sequence.
    */
   async latestDeath(odsCode: OdsCode, patientId: string): Promise<RecordedDeath | null> {
-    const docs = await this.deaths
-      .find({ odsCode, $or: [{ patientId }, { _id: patientId }] })
-      .lean<DirectoryDeathDocument[]>()
+    const latest = await this.deaths
+      .findOne({ odsCode, $or: [{ patientId }, { _id: patientId }] })
+      .sort({ sequence: -1 })
+      .lean<DirectoryDeathDocument>()
       .exec();
-    const latest = docs.reduce<DirectoryDeathDocument | undefined>(
-      (best, doc) => (!best || (doc.sequence ?? 0) > (best.sequence ?? 0) ? doc : best),
-      undefined,
-    );
     return latest ? { sequence: latest.sequence ?? 0, state: latest.state ?? null } : null;
   }
 

@@ -13,6 +13,3 @@ export function model<T>(
 }
 
 export { ensureCollections } from '@cairn/platform';
-
-// Shared with every service (libs/platform); re-exported so repositories keep one import.
-export { isDuplicateKey } from '@cairn/platform';

@@ -25,11 +25,15 @@ const jpeg = (size = 16) => {
 function fakes() {
   const patientIds = new Map<string, string>();
   const directory = {
+    patientIds,
     patientId: jest.fn(async (ods: OdsCode, nhs: NhsNumber) => {
       const key = `${ods}|${nhs}`;
       if (!patientIds.has(key)) patientIds.set(key, `patient-${patientIds.size + 1}`);
       return patientIds.get(key) ?? '';
     }),
+    existingPatientId: jest.fn(async (ods: OdsCode, nhs: NhsNumber) =>
+      patientIds.get(`${ods}|${nhs}`),
+    ),
   };
   const stored = new Map<string, { filing: RecordFiling; events: OutboxEntry[] }>();
   const filings = {
@@ -147,6 +151,17 @@ describe('save to record', () => {
     const otherPatient = await failure(useCase.execute(command({ nhsNumber: other.nhsNumber })));
     expect(otherPatient.code).toBe(DirectoryErrorCode.IdempotencyKeyReused);
     expect(clinical.filedDocuments()).toHaveLength(1);
+  });
+
+  it('creates nothing for a repeat, not even a directory entry for another patient it names', async () => {
+    const { clinical, directory, useCase, command } = setup();
+    await useCase.execute(command());
+    await useCase.execute(command({ staffId: 'staff-2' }));
+    const other = clinical.data.scenario('A81001', 'sms-consent');
+    const reused = await failure(useCase.execute(command({ nhsNumber: other.nhsNumber })));
+    expect(reused.code).toBe(DirectoryErrorCode.IdempotencyKeyReused);
+    expect([...directory.patientIds.values()]).toEqual(['patient-1']);
+    expect(directory.patientId).toHaveBeenCalledTimes(1); // the first filing's
   });
 
   it('answers the result a concurrent first attempt stored', async () => {

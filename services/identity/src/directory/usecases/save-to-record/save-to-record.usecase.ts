@@ -3,7 +3,8 @@
 //
 //   1. NHS number and document checked (limits, content types): nothing is sent before that.
 //   2. A filing already stored for this organisation and key answers the repeat, with no call to
-//      the clinical system (a different patient or content under the same key is refused).
+//      the clinical system and nothing created (a different patient or content under the same
+//      key is refused).
 //   3. The clinical system files it (a conditional create: a retry after a crash, or a concurrent
 //      first attempt, finds the document already there instead of filing it twice). A patient not
 //      registered here is PatientNotFound, exactly as FindPatient says it.
@@ -74,7 +75,10 @@ export class SaveToRecordUseCase {
     const ods = command.odsCode;
 
     const stored = await this.filings.find(ods, document.idempotencyKey);
-    if (stored) return this.repeat(stored, nhsNumber, digest);
+    if (stored) {
+      // Only looked up: a patient without a directory id here is not the one it was filed for.
+      return repeat(stored, await this.directory.existingPatientId(ods, nhsNumber), digest);
+    }
 
     const filed = await this.clinicalSystem.fileDocument(ods, nhsNumber, document, {
       signal: command.signal,
@@ -105,16 +109,16 @@ export class SaveToRecordUseCase {
       return { recordReference: filing.recordReference, savedAt: now, filedNow: true };
     }
     // A concurrent call with the same key stored first.
-    return this.repeat(kept, nhsNumber, digest);
+    return repeat(kept, patientId, digest);
   }
+}
 
-  private async repeat(
-    stored: RecordFiling,
-    nhsNumber: Parameters<DirectoryRepository['patientId']>[1],
-    digest: string,
-  ): Promise<SaveToRecordResult> {
-    const patientId = await this.directory.patientId(stored.odsCode, nhsNumber, this.clock.now());
-    if (stored.patientId !== patientId || stored.contentDigest !== digest) throw keyReused();
-    return { recordReference: stored.recordReference, savedAt: stored.filedAt, filedNow: false };
-  }
+/** The answer to a repeat: the stored filing's, if it was for this patient and content. */
+function repeat(
+  stored: RecordFiling,
+  patientId: string | undefined,
+  digest: string,
+): SaveToRecordResult {
+  if (stored.patientId !== patientId || stored.contentDigest !== digest) throw keyReused();
+  return { recordReference: stored.recordReference, savedAt: stored.filedAt, filedNow: false };
 }
