@@ -76,7 +76,9 @@ export class GatewayCore {
     relay?: OutboxNudge,
     readonly clock: Clock = new Clock(),
   ) {
-    const events = new GatewayEvents(new Outbox({ service: 'gateway', relay }));
+    const events = new GatewayEvents(
+      new Outbox({ service: 'gateway', topic: settings.eventsTopic, relay }),
+    );
     const digester = new DateOfBirthDigester(linkKey);
     this.links = new PatientLinkRepository(db, events.outbox);
     const sessions = new PatientSessionRepository(db);

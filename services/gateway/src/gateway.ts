@@ -6,13 +6,7 @@ import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Module } from '@nestjs/common';
 import { RemoteJwks, TokenVerifier } from '@cairn/auth';
-import {
-  createKafka,
-  ensureTopics,
-  OutboxRelay,
-  serviceTopic,
-  type OutboxModel,
-} from '@cairn/events';
+import { createKafka, ensureTopics, OutboxRelay, type OutboxModel } from '@cairn/events';
 import { kafkaConnection, RpcModule, type ServiceContext } from '@cairn/platform';
 import { identityClients, mediaVaultClient, messagingClient } from './adapters/grpc-clients';
 import { GrpcClinicalRecord, GrpcPatientDirectory } from './adapters/identity.grpc';
@@ -52,6 +46,7 @@ export function settingsFromConfig(config: GatewayConfig): GatewaySettings {
     maxFileBytes: config.UPLOAD_MAX_BYTES,
     operatorName: config.OPERATOR_NAME,
     privacyNoticeUrl: config.PRIVACY_NOTICE_URL,
+    eventsTopic: config.GATEWAY_EVENTS_TOPIC,
   };
 }
 
@@ -73,7 +68,7 @@ export async function startGateway(
     logger,
     config: { ssl: connection.ssl, ...(connection.sasl ? { sasl: connection.sasl as never } : {}) },
   });
-  await ensureTopics(kafka, [serviceTopic(SERVICE_NAME)], { logger });
+  await ensureTopics(kafka, [config.GATEWAY_EVENTS_TOPIC], { logger });
   const admin = kafka.admin();
   await admin.connect();
   onShutdown('resources', 'kafka-admin', () => admin.disconnect());
@@ -92,6 +87,7 @@ export async function startGateway(
     logger,
     retentionTopic: config.GATEWAY_RETENTION_TOPIC,
     groupId: config.GATEWAY_CONSUMER_GROUP,
+    eventsTopic: config.GATEWAY_EVENTS_TOPIC,
   });
   await erasure.consumer.start();
   onShutdown('consumers', 'erasure-consumer', () => erasure.consumer.stop());

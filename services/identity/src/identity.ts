@@ -6,14 +6,7 @@ import { parseServiceCredentials } from '@cairn/auth';
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Admin } from 'kafkajs';
-import {
-  createKafka,
-  ensureTopics,
-  Outbox,
-  OutboxRelay,
-  serviceTopic,
-  type OutboxModel,
-} from '@cairn/events';
+import { createKafka, ensureTopics, Outbox, OutboxRelay, type OutboxModel } from '@cairn/events';
 import { closeHttpServer, kafkaConnection, RpcBridge, type ServiceContext } from '@cairn/platform';
 import { Argon2PasswordHasher } from './adapters/passwords/argon2-password-hasher';
 import { DirectoryClinicalSystemUsers } from './adapters/clinical-users/directory-clinical-system-users';
@@ -46,7 +39,7 @@ export interface IdentityOverrides {
   readonly emailSender?: EmailSender;
   /** Bind RPC and JWKS to this host (tests: 127.0.0.1). */
   readonly host?: string;
-  /** Topic for events (tests isolate themselves); default cairn.identity.events.v1. */
+  /** Topic for events (in-process tests isolate themselves); default IDENTITY_EVENTS_TOPIC. */
   readonly topic?: string;
   /** Retention's topic and the erasure consumer's group (tests isolate themselves). */
   readonly retentionTopic?: string;
@@ -98,7 +91,7 @@ export async function startIdentity(
       ...(connection.sasl ? { sasl: connection.sasl as never } : {}),
     },
   });
-  const topic = overrides.topic ?? serviceTopic(SERVICE_NAME);
+  const topic = overrides.topic ?? config.IDENTITY_EVENTS_TOPIC;
   await ensureTopics(kafka, [topic], { logger });
   const admin: Admin = kafka.admin();
   await admin.connect();

@@ -12,12 +12,11 @@ import { JwtCallerResolver, RemoteJwks, TokenVerifier } from '@cairn/auth';
 import {
   createErasureOrderConsumer,
   ErasureRecords,
-  backoffDelay,
   createKafka,
   ensureTopics,
   Outbox,
   OutboxRelay,
-  serviceTopic,
+  type EventConsumer,
   type OutboxModel,
 } from '@cairn/events';
 import {
@@ -71,6 +70,7 @@ export interface MessagingOverrides {
   readonly callerResolver?: CallerResolver;
   /** Bind RPC and webhook servers to this host (tests: 127.0.0.1). */
   readonly host?: string;
+  /** Topic for events (in-process tests isolate themselves); default MESSAGING_EVENTS_TOPIC. */
   readonly topic?: string;
   readonly sweepIntervalMs?: number;
   readonly abandonedAfterMs?: number;
@@ -86,8 +86,8 @@ export interface MessagingHandle {
   readonly dispatcher: Dispatcher;
   readonly batches: SendBatchUseCase;
   readonly erase: EraseDataUseCase;
-  /** Resolves once the erasure consumer has joined its group (started in the background). */
-  readonly erasureConsumerStarted: Promise<void>;
+  /** Retention's orders; `joined()` resolves once it has its group (it joins in the background). */
+  readonly erasureConsumer: EventConsumer;
   readonly relay: OutboxRelay;
   readonly rpcUrl: string;
   readonly webhookUrl: string;
@@ -124,7 +124,7 @@ export async function startMessaging(
     logger,
     config: { ssl: connection.ssl, ...(connection.sasl ? { sasl: connection.sasl as never } : {}) },
   });
-  const topic = overrides.topic ?? serviceTopic(SERVICE_NAME);
+  const topic = overrides.topic ?? config.MESSAGING_EVENTS_TOPIC;
   await ensureTopics(kafka, [topic], { logger });
   const admin: Admin = kafka.admin();
   await admin.connect();
@@ -279,9 +279,9 @@ export async function startMessaging(
   resumeTimer.unref();
   onShutdown('servers', 'batch-resume', async () => clearInterval(resumeTimer));
 
-  // Retention's erasure orders. Started last and not awaited: after a crash the group still
-  // holds the dead member until its session times out (kafkajs: 30 s), and joining waits for
-  // that; the dispatcher and the API must not.
+  // Retention's erasure orders. start() does not wait for the group: after a crash the group
+  // still holds the dead member until its session times out (kafkajs: 30 s), and the dispatcher
+  // and the API must not wait for that.
   const erase = new EraseDataUseCase(
     database,
     new ErasureRecords(database.erasures, outbox, 'messaging', logger, () => clock.now()),
@@ -298,28 +298,8 @@ export async function startMessaging(
     },
     (order) => erase.execute(order),
   );
-  let stopping = false;
-  const erasureConsumerStarted = (async () => {
-    for (let attempt = 1; !stopping; attempt++) {
-      try {
-        await consumer.start();
-        return;
-      } catch (error) {
-        logger.error(
-          { errorType: (error as Error)?.name, attempt },
-          'erasure consumer did not start; retrying',
-        );
-        await consumer.stop().catch(() => undefined);
-        await new Promise((resolve) =>
-          setTimeout(resolve, backoffDelay(attempt, { initialMs: 1_000, maxMs: 30_000 })).unref(),
-        );
-      }
-    }
-  })();
-  onShutdown('consumers', 'erasure-consumer', async () => {
-    stopping = true;
-    await consumer.stop();
-  });
+  await consumer.start();
+  onShutdown('consumers', 'erasure-consumer', () => consumer.stop());
 
   return {
     app,
@@ -327,7 +307,7 @@ export async function startMessaging(
     dispatcher,
     batches: batch,
     erase,
-    erasureConsumerStarted,
+    erasureConsumer: consumer,
     relay,
     rpcUrl: app.get(RpcBridge).address().url,
     webhookUrl: webhook.url,

@@ -119,7 +119,7 @@ beforeAll(async () => {
   h.directory.set(ORG, RESUMED!, patient(RESUMED_MOBILE));
 
   // The consumer provisions retention's topic and its dead-letter topic as it starts.
-  await h.handle.erasureConsumerStarted;
+  await h.handle.erasureConsumer.joined();
   producer = kafka.producer();
   await producer.connect();
   const consumer = kafka.consumer({ groupId: uniqueName('messaging-erasure-log') });

@@ -6,7 +6,10 @@
 //     baseline: FerretDB scans for any filter that is not exactly {_id});
 //  3. end of contract for BENCH_EOC_RECORDS records (default 100,000) spread over five test
 //     participants: time from the co-signature to the certificate. The participants here only
-//     answer; the time real services take to erase their records is theirs to measure.
+//     answer, so this is retention's coordination alone. The same end of contract across the real
+//     participants (identity, messaging, media-vault, gateway, audit-ledger as processes, records
+//     seeded into each, beside raw deletes of the same data) is
+//     `npx nx run gateway:bench-end-of-contract` (services/gateway/bench/end-of-contract/).
 import { randomUUID } from 'node:crypto';
 import { up } from '@cairn/infra';
 import { completeNhsNumber } from '@cairn/nhs';

@@ -12,6 +12,14 @@
 //   last commit; those already marked are skipped, and a handler using ctx.applyOnce makes even
 //   the record it was in the middle of take effect once.
 // stop() lets the record in hand finish, writes the marks, commits and leaves the group.
+//
+// Joining is not part of start(). kafkajs's consumer.run() waits for its first join attempt, and
+// after a crash the broker completes that join only once the dead member's session has expired
+// (30 s by default), so a service awaiting it would stall its boot; and when that attempt fails,
+// run() resolves all the same, and kafkajs restarts the consumer later or not at all (kafkajs
+// PR #812: run() returning "doesn't mean that the consumer is now part of the group"). So start()
+// returns once the consumer is connected, subscribed and running; joined() resolves at the first
+// GROUP_JOIN, and isReady() says whether it is a member now.
 import { context, SpanKind, SpanStatusCode, trace, type Attributes } from '@opentelemetry/api';
 import type {
   Consumer,
@@ -122,7 +130,9 @@ export class EventConsumer {
   private producer?: Producer;
   private stopping = false;
   private abort = new AbortController();
-  private joined = false;
+  private member = false;
+  private running?: Promise<void>;
+  private firstJoin?: FirstJoin;
   private readonly logger?: Logger;
   private readonly maxAttempts: number;
   private readonly flushEvery: number;
@@ -139,7 +149,17 @@ export class EventConsumer {
 
   /** Member of its group with partitions (or waiting for some): for /readyz. */
   isReady(): boolean {
-    return this.consumer !== undefined && this.joined && !this.stopping;
+    return this.consumer !== undefined && this.member && !this.stopping;
+  }
+
+  /**
+   * Resolves once the consumer has first joined its group since start(), at once if it has.
+   * Rejects when it is stopped before that, or crashes in a way kafkajs does not restart from.
+   * For tests, and for callers that must not go on before the group is theirs; a service's start
+   * should not wait for it.
+   */
+  joined(): Promise<void> {
+    return this.firstJoin?.promise ?? Promise.reject(new Error('event consumer not started'));
   }
 
   async start(): Promise<void> {
@@ -153,24 +173,57 @@ export class EventConsumer {
     await this.settings.processed.ensureIndexes();
     this.producer = this.settings.producer ?? createIdempotentProducer(kafka);
     await this.producer.connect();
-    const consumer = kafka.consumer({ ...this.settings.consumer, groupId });
-    consumer.on(consumer.events.GROUP_JOIN, () => (this.joined = true));
+    const retry = this.settings.consumer?.retry;
+    const consumer = kafka.consumer({
+      ...this.settings.consumer,
+      groupId,
+      retry: {
+        ...retry,
+        // Once stop() has begun, a crash (the join it interrupted) must not bring the consumer
+        // back behind its back (kafkajs issue #1639).
+        restartOnFailure: async (error) =>
+          !this.stopping && (retry?.restartOnFailure ? retry.restartOnFailure(error) : true),
+      },
+    });
+    const firstJoin = new FirstJoin();
+    this.firstJoin = firstJoin;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      this.member = true;
+      firstJoin.resolve();
+    });
     consumer.on(consumer.events.CRASH, (e) => {
-      this.joined = false;
+      this.member = false;
+      if (this.stopping) {
+        this.logger?.debug({ err: e.payload.error }, 'consumer stopped while joining');
+        return;
+      }
       this.logger?.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed');
+      if (!e.payload.restart) firstJoin.reject(new Error('event consumer crashed; not restarting'));
     });
-    await consumer.connect();
-    await consumer.subscribe({
-      topics: [...topics],
-      fromBeginning: this.settings.fromBeginning ?? true,
-    });
+    try {
+      await consumer.connect();
+      await consumer.subscribe({
+        topics: [...topics],
+        fromBeginning: this.settings.fromBeginning ?? true,
+      });
+    } catch (err) {
+      firstJoin.reject(new Error('event consumer did not start'));
+      throw err;
+    }
     this.consumer = consumer;
-    await consumer.run({
-      autoCommit: false,
-      eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently ?? 1,
-      eachBatch: (payload) => this.eachBatch(payload),
-    });
+    // Not awaited: it settles after the first join attempt (see the top of this file).
+    this.running = consumer
+      .run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: this.settings.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => this.eachBatch(payload),
+      })
+      .catch((err: unknown) => {
+        this.member = false;
+        this.logger?.error({ err }, 'consumer did not run');
+        firstJoin.reject(new Error('event consumer did not run'));
+      });
     this.logger?.info({ topics }, 'event consumer started');
   }
 
@@ -181,10 +234,17 @@ export class EventConsumer {
     this.abort.abort();
     const consumer = this.consumer;
     this.consumer = undefined;
+    this.member = false;
     await consumer.disconnect();
+    // A join in progress fails once disconnected; let kafkajs finish with it, and should it have
+    // got in all the same, leave again.
+    await this.running;
+    this.running = undefined;
+    if (this.member) await consumer.disconnect();
+    this.firstJoin?.reject(new Error('event consumer stopped before it joined its group'));
     if (!this.settings.producer) await this.producer?.disconnect();
     this.producer = undefined;
-    this.joined = false;
+    this.member = false;
     this.logger?.info('event consumer stopped');
   }
 
@@ -412,5 +472,20 @@ export class EventConsumer {
     );
     this.settings.observer?.onDeadLettered?.(reason, record);
     return 'dead-lettered';
+  }
+}
+
+/** The first GROUP_JOIN after start(): settles once; a rejection nobody awaits is not an error. */
+class FirstJoin {
+  readonly promise: Promise<void>;
+  resolve!: () => void;
+  reject!: (error: Error) => void;
+
+  constructor() {
+    this.promise = new Promise<void>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+    this.promise.catch(() => undefined);
   }
 }

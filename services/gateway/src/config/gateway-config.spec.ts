@@ -39,6 +39,13 @@ describe('gateway configuration', () => {
     expect(config.COOKIE_SECURE).toBe(true);
     expect(config.GATEWAY_RETENTION_TOPIC).toBe('cairn.retention.events.v1');
     expect(config.GATEWAY_CONSUMER_GROUP).toBe('gateway');
+    expect(config.GATEWAY_EVENTS_TOPIC).toBe('cairn.gateway.events.v1');
+  });
+
+  it('publishes on another topic when told to, never on an empty one', () => {
+    const config = loadConfig(gatewayConfigSchema, { ...base, GATEWAY_EVENTS_TOPIC: 't.events' });
+    expect(config.GATEWAY_EVENTS_TOPIC).toBe('t.events');
+    expect(problems({ ...base, GATEWAY_EVENTS_TOPIC: ' ' })).toEqual(['GATEWAY_EVENTS_TOPIC']);
   });
 
   it('names every bad variable without echoing secrets', () => {

@@ -92,6 +92,8 @@ export const gatewayConfigSchema = baseConfigSchema
      */
     AUDIT_LEDGER_URL: envVar.url().optional(),
     AUDIT_LEDGER_PUBLIC_KEY: ed25519PublicKey().optional(),
+    /** Topic the gateway publishes on; the service's own unless a test isolates itself. */
+    GATEWAY_EVENTS_TOPIC: envVar.text().default('cairn.gateway.events.v1'),
     /** Retention's topic, where erasure orders (ErasureOrdered) arrive. */
     GATEWAY_RETENTION_TOPIC: envVar.text().default('cairn.retention.events.v1'),
     /** Consumer group of the erasure consumer; the service name unless a test isolates itself. */

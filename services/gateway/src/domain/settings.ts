@@ -9,6 +9,8 @@ export interface GatewaySettings {
   readonly maxFileBytes: number;
   readonly operatorName: string;
   readonly privacyNoticeUrl: string;
+  /** Where the gateway's events go (GATEWAY_EVENTS_TOPIC); default its own topic. */
+  readonly eventsTopic?: string;
 }
 
 export class Clock {

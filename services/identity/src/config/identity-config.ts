@@ -91,6 +91,8 @@ export const identityConfigSchema = baseConfigSchema
     INACTIVITY_WARNING_BEFORE: envVar.duration().default(7 * 24 * 3_600_000),
     /** How often the archiving sweep runs. */
     INACTIVITY_SWEEP_INTERVAL: envVar.duration().default(3_600_000),
+    /** Topic identity publishes on; the service's own unless a test isolates itself. */
+    IDENTITY_EVENTS_TOPIC: envVar.text().default('cairn.identity.events.v1'),
     /** Retention's topic, where erasure orders (ErasureOrdered) arrive. */
     IDENTITY_RETENTION_TOPIC: envVar.text().default('cairn.retention.events.v1'),
     /** Consumer group of the erasure consumer; the service name unless a test isolates itself. */

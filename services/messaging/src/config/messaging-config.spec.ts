@@ -30,6 +30,16 @@ describe('messaging configuration', () => {
     expect(config.SMS_PROVIDERS).toEqual([{ name: 'sandbox', weight: 3 }]);
     expect(config.SENDING_TIMEOUT).toBe(72 * 3_600_000);
     expect(config.MAX_SEGMENTS).toBe(6);
+    expect(config.MESSAGING_EVENTS_TOPIC).toBe('cairn.messaging.events.v1');
+  });
+
+  it('publishes on another topic when told to, never on an empty one', () => {
+    const config = loadConfig(messagingConfigSchema, {
+      ...base,
+      MESSAGING_EVENTS_TOPIC: 't.events',
+    });
+    expect(config.MESSAGING_EVENTS_TOPIC).toBe('t.events');
+    expect(problems({ ...base, MESSAGING_EVENTS_TOPIC: ' ' })).toEqual(['MESSAGING_EVENTS_TOPIC']);
   });
 
   it.each(['', 'twilio:1', 'firetext:x', 'sandbox:0', 'sandbox:1,sandbox:2'])(

@@ -103,6 +103,8 @@ export const messagingConfigSchema = baseConfigSchema
     VIDEO_ROOM_BASE_URL: envVar.url({ protocols: ['https'] }),
     /** Allow Ofcom's drama numbers (07700 900xxx; synthetic patients only). */
     ALLOW_DRAMA_MOBILES: envVar.flag().default(false),
+    /** Topic messaging publishes on; the service's own unless a test isolates itself. */
+    MESSAGING_EVENTS_TOPIC: envVar.text().default('cairn.messaging.events.v1'),
     /** Retention's topic (ErasureOrdered). */
     MESSAGING_RETENTION_TOPIC: envVar.text().default('cairn.retention.events.v1'),
     /** Consumer group of the erasure consumer; the service name unless a test isolates itself. */

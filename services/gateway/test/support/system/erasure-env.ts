@@ -4,12 +4,6 @@
 // on the same Kafka: topics are `cairn.<name>-<service>.events.v1` and the ledger records exactly
 // those (LEDGER_TOPIC_PATTERN). Retention's sweeper runs every 300 ms and re-sends an order after
 // 1 s, so a slow participant costs seconds, not minutes.
-//
-// Limitation (production code, not this harness): identity, messaging and the gateway publish on
-// fixed topics when started from main.ts (`serviceTopic(SERVICE_NAME)`; no variable), so their
-// ErasureCompleted answers arrive on the shared cairn.{identity,messaging,gateway}.events.v1.
-// Retention reads those with its own consumer group and accepts only answers to its own erasures;
-// the ledger does not record them (its pattern matches this system's topics only).
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { testInfra, uniqueName } from '@cairn/testing';
 import { ServiceProcess } from './service-process';
@@ -51,17 +45,15 @@ const pem = (key: KeyObject) => key.export({ type: 'pkcs8', format: 'pem' }).toS
 
 export function erasureEnvironment(s: ErasureSettings) {
   const topic = (service: string) => `cairn.${s.name}-${service}.events.v1`;
-  // Fixed in the processes (see the limitation above).
-  const fixed = (service: string) => `cairn.${service}.events.v1`;
   const retentionTopic = topic('retention');
   const group = (service: string) => `${s.name}-${service}`;
   const topics = {
     retention: retentionTopic,
     'audit-ledger': topic('audit-ledger'),
     'media-vault': topic('media-vault'),
-    messaging: fixed('messaging'),
-    gateway: fixed('gateway'),
-    identity: fixed('identity'),
+    messaging: topic('messaging'),
+    gateway: topic('gateway'),
+    identity: topic('identity'),
   };
   const retentionKey = ed25519();
   const ledgerKey = ed25519();
@@ -71,8 +63,13 @@ export function erasureEnvironment(s: ErasureSettings) {
   const escaped = s.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
   const extraEnv: Record<string, Record<string, string>> = {
-    identity: { IDENTITY_RETENTION_TOPIC: retentionTopic, IDENTITY_CONSUMER_GROUP: group('id') },
+    identity: {
+      IDENTITY_EVENTS_TOPIC: topics.identity,
+      IDENTITY_RETENTION_TOPIC: retentionTopic,
+      IDENTITY_CONSUMER_GROUP: group('id'),
+    },
     messaging: {
+      MESSAGING_EVENTS_TOPIC: topics.messaging,
       MESSAGING_RETENTION_TOPIC: retentionTopic,
       MESSAGING_CONSUMER_GROUP: group('messaging'),
     },
@@ -82,6 +79,7 @@ export function erasureEnvironment(s: ErasureSettings) {
       MEDIA_CONSUMER_GROUP: group('vault'),
     },
     gateway: {
+      GATEWAY_EVENTS_TOPIC: topics.gateway,
       GATEWAY_RETENTION_TOPIC: retentionTopic,
       GATEWAY_CONSUMER_GROUP: group('gateway'),
       RETENTION_URL: retentionUrl,
