@@ -43,14 +43,8 @@ export const identityConfigSchema = baseConfigSchema
      * `messaging`, for the directory look-up that re-checks a scheduled message's patient.
      */
     IDENTITY_SERVICE_CREDENTIALS: envVar
-      .text()
-      .default('')
-      .transform((raw) =>
-        raw
-          .split(',')
-          .map((entry) => entry.trim())
-          .filter(Boolean),
-      )
+      .list()
+      .default([])
       .refine((entries) => entries.every(isServiceCredentialEntry), {
         message: 'expected <service>:<SHA-256 hex of the token> entries, comma separated',
       }),
