@@ -5,7 +5,6 @@
 // the first byte; after that the download is streamed, and a failure breaks the download off.
 import { Controller, Get, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { GatewayError, GatewayErrorCode } from '../domain/gateway-error';
 import { GatewayCore } from '../gateway-core';
 import { type PreparedSubjectAccess } from '../usecases/assemble-subject-access/assemble-subject-access.usecase';
 import { ZipPackageWriter } from '../usecases/assemble-subject-access/package-writer';
@@ -15,23 +14,20 @@ import {
 } from '../usecases/assemble-subject-access/subject-access-error';
 import { isAuditor } from '../usecases/audit-shared/auditor-scope';
 import type { ResolvedStaff } from '../usecases/shared/staff-sessions';
-import { PageRenderer } from './page-renderer';
-import { staffNav } from './staff-nav';
-import { STAFF_COOKIE } from './web-options';
+import { StaffPage } from './staff-page';
 
-const SERVICE_NAME = 'Cairn for practices';
 const TITLE = 'Subject access request';
 
 @Controller('staff/subject-access')
 export class SubjectAccessPagesController {
   constructor(
     @Inject(GatewayCore) private readonly core: GatewayCore,
-    @Inject(PageRenderer) private readonly pages: PageRenderer,
+    @Inject(StaffPage) private readonly staffPage: StaffPage,
   ) {}
 
   @Get()
   async formPage(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     this.core.subjectAccess.requireRole(staff);
     this.renderForm(req, res, staff, '', null, 200);
@@ -39,7 +35,7 @@ export class SubjectAccessPagesController {
 
   @Post()
   async download(@Req() req: Request, @Res() res: Response): Promise<void> {
-    const staff = await this.staff(req, res);
+    const staff = await this.staffPage.signedIn(req, res);
     if (!staff) return;
     const typed = String((req.body as Record<string, unknown> | undefined)?.nhsNumber ?? '');
     let prepared: PreparedSubjectAccess;
@@ -88,15 +84,13 @@ export class SubjectAccessPagesController {
     status: number,
   ): void {
     const configured = this.core.subjectAccess.configured;
-    this.pages.render(
+    this.staffPage.render(
       req,
       res,
+      staff,
       'subject-access/form.njk',
       {
-        serviceName: SERVICE_NAME,
-        homeHref: '/staff/inbox',
         title: TITLE,
-        ...staffNav(staff),
         values: { nhsNumber },
         errors: error ? [{ text: error, href: '#nhsNumber' }] : [],
         fieldErrors: error ? { nhsNumber: { text: error } } : {},
@@ -106,26 +100,5 @@ export class SubjectAccessPagesController {
       },
       status,
     );
-  }
-
-  /** The signed-in member of staff, or a redirect to sign in (or to the policy) and null. */
-  private async staff(req: Request, res: Response): Promise<ResolvedStaff | null> {
-    try {
-      const staff = await this.core.staffSessions.resolve(
-        req.cookies?.[STAFF_COOKIE] as string | undefined,
-      );
-      if (!staff.policyAccepted) {
-        res.redirect(303, '/staff/policy');
-        return null;
-      }
-      return staff;
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === GatewayErrorCode.SessionRequired) {
-        res.clearCookie(STAFF_COOKIE, { path: '/' });
-        res.redirect(303, '/staff/sign-in');
-        return null;
-      }
-      throw error;
-    }
   }
 }
