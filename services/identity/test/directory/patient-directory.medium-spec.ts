@@ -36,11 +36,11 @@ import {
   type OutboxRecord,
 } from '@cairn/events';
 import { SyntheticGpSystem } from '@cairn/nhs';
-import { createLogger, createServiceClient, RpcBridge, RpcModule } from '@cairn/platform';
+import { bytesOf, createLogger, createServiceClient, RpcBridge, RpcModule } from '@cairn/platform';
 import { testInfra, uniqueName } from '@cairn/testing';
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import mongoose, { mongo, type Connection } from 'mongoose';
+import mongoose, { type Connection } from 'mongoose';
 import { DirectoryModule, PATIENT_HEADER } from '../../src/directory';
 import { startGpSimulatorProcess, type GpSimulatorProcess } from './support/gp-simulator-process';
 
@@ -49,13 +49,6 @@ const MESSAGING_TOKEN = 'messaging-service-credential-for-tests-0123456789';
 const GATEWAY_TOKEN = 'gateway-service-credential-for-tests-0123456789ab';
 const B = 'A81002';
 const data = new SyntheticGpSystem();
-
-/** An outbox entry's value as read back from the database (a BSON Binary). */
-function bytes(value: unknown): Buffer {
-  if (value instanceof mongo.Binary) return Buffer.from(value.value());
-  if (Buffer.isBuffer(value)) return value;
-  throw new Error('outbox entry without a value');
-}
 
 interface EventDoc {
   _id: string;
@@ -68,7 +61,7 @@ interface PendingEvent extends OutboxRecord {
 }
 
 function pending(entry: OutboxEntry): PendingEvent {
-  return { topic: entry.topic, ...decodeOutboxRecord(bytes(entry.record)) };
+  return { topic: entry.topic, ...decodeOutboxRecord(bytesOf(entry.record)) };
 }
 
 describe('PatientDirectoryService', () => {
@@ -308,7 +301,7 @@ describe('PatientDirectoryService', () => {
       expect(entry?.key).toBe(id);
       expect(entry?.key).not.toContain(p.nhsNumber);
       const event = registry.decode({
-        value: bytes(entry?.value),
+        value: bytesOf(entry?.value),
         headers: entry?.headers,
       });
       expect(event.is(PatientLookedUpSchema) && event.message).toMatchObject({
@@ -324,7 +317,7 @@ describe('PatientDirectoryService', () => {
       await code(find('clinicianA', other.nhsNumber));
       const [entry] = await eventsFor(other.nhsNumber, A);
       expect(entry?.headers[PATIENT_HEADER]).toBe(other.nhsNumber);
-      const message = fromBinary(PatientLookedUpSchema, bytes(entry?.value));
+      const message = fromBinary(PatientLookedUpSchema, bytesOf(entry?.value));
       expect(message.outcome).toBe(PatientLookedUp_Outcome.NOT_FOUND);
       // Nothing is written against the organisation the patient is registered at.
       expect(await eventsFor(other.nhsNumber, B)).toEqual([]);
@@ -345,7 +338,7 @@ describe('PatientDirectoryService', () => {
         (e) => e.headers.ce_type === 'cairn.identity.events.v1.DeathRecorded',
       );
       expect(deaths).toHaveLength(1);
-      expect(fromBinary(DeathRecordedSchema, bytes(deaths[0]?.value))).toMatchObject({
+      expect(fromBinary(DeathRecordedSchema, bytesOf(deaths[0]?.value))).toMatchObject({
         odsCode: B,
         nhsNumber: p.nhsNumber,
         dateTime: p.death?.dateTime,
@@ -431,7 +424,7 @@ describe('PatientDirectoryService', () => {
       );
       expect(result.patients.map((x) => x.nhsNumber)).toContain(p.nhsNumber);
       const entries = await eventsFor(p.nhsNumber);
-      const last = fromBinary(PatientLookedUpSchema, bytes(entries.at(-1)?.value));
+      const last = fromBinary(PatientLookedUpSchema, bytesOf(entries.at(-1)?.value));
       expect(last.method).toBe(PatientLookedUp_Method.SEARCH);
     });
 

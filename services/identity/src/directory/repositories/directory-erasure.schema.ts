@@ -1,9 +1,10 @@
 // directory_erasures: identity's erasure records (one per erasure order, _id = its erasure_id):
 // the shared record of @cairn/events (ErasureRecords), which carries the ErasureCompleted answers
 // in its outbox. No patient data.
+import { ensureCollections } from '@cairn/platform';
 import { createErasureRecordSchema, type ErasureRecordDocument } from '@cairn/events';
 import type { Connection, Model } from 'mongoose';
-import { ensureCollections, model } from './mongoose-helpers';
+import { model } from './mongoose-helpers';
 
 export function directoryErasures(connection: Connection): Model<ErasureRecordDocument> {
   return model(connection, 'DirectoryErasure', createErasureRecordSchema(), 'directory_erasures');

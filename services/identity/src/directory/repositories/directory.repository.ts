@@ -13,8 +13,8 @@ import {
   type DirectoryLookUpDocument,
   type DirectoryPatientDocument,
 } from './directory.schema';
-import { isDuplicateKey } from '@cairn/platform';
-import { ensureCollections, model } from './mongoose-helpers';
+import { ensureCollections, isDuplicateKey } from '@cairn/platform';
+import { model } from './mongoose-helpers';
 
 export class DirectoryRepository {
   readonly patients: Model<DirectoryPatientDocument>;

@@ -11,5 +11,3 @@ export function model<T>(
   const existing = connection.models[name] as unknown as Model<T> | undefined;
   return existing ?? (connection.model(name, schema, collection) as unknown as Model<T>);
 }
-
-export { ensureCollections } from '@cairn/platform';

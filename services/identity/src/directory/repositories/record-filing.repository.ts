@@ -4,8 +4,8 @@
 import type { OdsCode } from '@cairn/nhs';
 import type { Outbox, OutboxEntry } from '@cairn/events';
 import type { Connection, Model } from 'mongoose';
-import { isDuplicateKey } from '@cairn/platform';
-import { ensureCollections, model } from './mongoose-helpers';
+import { ensureCollections, isDuplicateKey } from '@cairn/platform';
+import { model } from './mongoose-helpers';
 import { recordFilingSchema, type RecordFilingDocument } from './record-filing.schema';
 
 export interface RecordFiling {
