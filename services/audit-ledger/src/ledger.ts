@@ -180,6 +180,9 @@ export async function startLedger(
   );
   onShutdown('consumers', 'ledger-consumer', () => consumer.stop());
   await consumer.start();
+  health.add('ledger-consumer', async () => {
+    if (!consumer.running()) throw new Error('the ledger consumer is not running');
+  });
 
   return {
     rpc: app.get(RpcBridge).address(),

@@ -4,6 +4,11 @@
 // new one subscribes to the whole set (uncommitted records are simply delivered again and
 // deduplicated by the ledger). Offsets are committed only after a batch's leaves are durable and
 // its dead letters are published.
+//
+// kafkajs restarts a crashed consumer only after a retriable error. After any other (a batch that
+// outlived the session, so the group expelled the member: "The coordinator is not aware of this
+// member") it stays down, and the ledger would record nothing more. So a crash without a restart
+// builds a new consumer on the same topics; until it runs, `running()` is false (readiness).
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { Logger } from '@cairn/platform';
 import type { IngestRecordsUseCase } from '../usecases/ingest-records/ingest-records.usecase';
@@ -35,6 +40,8 @@ export class LedgerConsumer {
   private timer?: NodeJS.Timeout;
   private refreshing: Promise<void> = Promise.resolve();
   private stopped = false;
+  /** A crash kafkajs does not restart from, not yet replaced by a new consumer. */
+  private crashed = false;
 
   constructor(
     private readonly kafka: KafkaClients,
@@ -55,6 +62,11 @@ export class LedgerConsumer {
     }, this.options.refreshMs);
   }
 
+  /** False after a crash until the replacement consumer runs (for /readyz). */
+  running(): boolean {
+    return this.consumer !== undefined && !this.crashed && !this.stopped;
+  }
+
   /** Topics currently consumed. */
   subscribedTopics(): string[] {
     return [...this.topics].sort();
@@ -68,6 +80,7 @@ export class LedgerConsumer {
     this.consumer = undefined;
   }
 
+  /** Re-reads the topics; subscribes a new consumer when some were added, or after a crash. */
   private async refresh(): Promise<void> {
     if (this.stopped) return;
     const all = await this.kafka.admin.listTopics();
@@ -75,9 +88,12 @@ export class LedgerConsumer {
       (t) => this.options.topicPattern.test(t) && !this.options.excludeTopics.includes(t),
     );
     const added = matching.filter((t) => !this.topics.has(t));
-    if (added.length === 0) return;
+    if (added.length === 0 && !this.crashed) return;
     this.topics = new Set([...this.topics, ...matching]);
-    this.logger.info({ added, topics: this.topics.size }, 'subscribing to topics');
+    this.logger.info(
+      { added, topics: this.topics.size, afterCrash: this.crashed },
+      'subscribing to topics',
+    );
     await this.consumer?.disconnect();
     if (this.stopped) return;
     const consumer = this.kafka.kafka.consumer({
@@ -85,6 +101,20 @@ export class LedgerConsumer {
       sessionTimeout: this.options.sessionTimeoutMs,
       heartbeatInterval: Math.min(3_000, Math.floor(this.options.sessionTimeoutMs / 3)),
       maxBytesPerPartition: 4 * 1024 * 1024,
+    });
+    consumer.on(consumer.events.CRASH, (event) => {
+      if (this.stopped || event.payload.restart || consumer !== this.consumer) return;
+      this.crashed = true;
+      this.logger.error(
+        { errorType: event.payload.error?.name, groupId: event.payload.groupId },
+        'ledger consumer crashed and kafkajs will not restart it: starting a new one',
+      );
+      this.refreshing = this.refreshing
+        .then(() => this.refresh())
+        .catch((error: unknown) =>
+          // The next periodic refresh tries again (crashed stays true).
+          this.logger.warn({ errorType: (error as Error)?.name }, 'consumer restart failed'),
+        );
     });
     this.consumer = consumer;
     await consumer.connect();
@@ -94,6 +124,7 @@ export class LedgerConsumer {
       eachBatchAutoResolve: false,
       eachBatch: (payload) => this.onBatch(consumer, payload),
     });
+    this.crashed = false;
   }
 
   private async onBatch(consumer: Consumer, payload: EachBatchPayload): Promise<void> {
