@@ -24,6 +24,8 @@ export interface SystemOptions {
 }
 
 export interface RunningSystem {
+  /** Unique name: databases `<name>-<service>`, topics `cairn.<name>-<service>.events.v1`. */
+  readonly name: string;
   readonly ports: SystemPorts;
   /** Where the gateway listens (plain HTTP on loopback). */
   readonly baseUrl: string;
@@ -36,6 +38,10 @@ export interface RunningSystem {
   readonly bootstrapSecret: string;
   /** The gateway's own database (the test reads and ages links in it). */
   readonly gatewayMongoUrl: string;
+  /** A service's own database ('ledger' and 'retention' only with `{ erasure: true }`). */
+  mongoUrlOf(
+    service: 'identity' | 'messaging' | 'vault' | 'gateway' | 'ledger' | 'retention',
+  ): string;
   readonly processes: readonly ServiceProcess[];
   /** Only with `{ erasure: true }`: what the test needs to look behind the services. */
   readonly erasure?: ErasureSystem;
@@ -183,12 +189,14 @@ export async function startSystem(options: SystemOptions = {}): Promise<RunningS
     throw error;
   }
   return {
+    name,
     ports: port,
     baseUrl,
     publicBaseUrl,
     identityUrl,
     bootstrapSecret,
     gatewayMongoUrl: db('gateway'),
+    mongoUrlOf: db,
     processes,
     ...(erasure
       ? {
